@@ -114,11 +114,15 @@ export class Layout {
   /**
    * The topics a node subscribes to at start-up, in upstream's order
    * (setup-subscriptions.zeek): its pool, its role topic, its node-id
-   * topic, its node topic.
+   * topic, its node topic; nothing for a node that is not in the layout.
    */
   startupTopics(name: string, nodeId: string, topics: Topics): Array<string> {
     const out: Array<string> = [];
     const t = this.typeOf(name);
+    // setup-subscriptions.zeek returns for a NONE node (and cannot run for a
+    // name missing from Cluster::nodes): a process outside the layout, such
+    // as a supervisor using pub/sub, takes no part in the hello handshake.
+    if (t == NODE_NONE) return out;
     const pool = poolTopic(t);
     if (pool.length > 0) out.push(pool);
     const role = roleTopic(t);

@@ -189,8 +189,10 @@ export class Membership {
 
   // Cluster::Backend::ZeroMQ::subscription handler (main.zeek).
   private onSubscriptionEvent(topic: string, now: f64): void {
+    // Upstream only checks the prefix: even `<prefix>.` with an empty id
+    // gets a ZeroMQ::hello and a pending entry (and later its expiry warning).
+    if (!this.topics.isNodeidTopic(topic)) return;
     const id = this.topics.parseNodeidTopic(topic);
-    if (id.length == 0) return;
     // Do not say hello to ourselves: we would never see it anyway.
     if (id == this.nodeId) return;
     this.out.publish(topic, EVENT_ZEROMQ_HELLO, this.node, this.nodeId);
@@ -204,10 +206,11 @@ export class Membership {
 
   // Cluster::Backend::ZeroMQ::unsubscription handler (main.zeek).
   private onUnsubscriptionEvent(topic: string): void {
+    if (!this.topics.isNodeidTopic(topic)) return;
     const id = this.topics.parseNodeidTopic(topic);
-    if (id.length == 0) return;
     for (let i = 0; i < this.ids.length; i++) {
-      if (this.ids[i] == id) {
+      // `n?$id && n$id == gone_node_id`: "" is the core's "no $id".
+      if (this.ids[i].length > 0 && this.ids[i] == id) {
         this.nodeDown(i, id);
         return;
       }

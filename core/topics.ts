@@ -59,10 +59,21 @@ export class Topics {
   }
 
   /**
+   * Whether main.zeek's subscription / unsubscription handlers treat `topic`
+   * as a node-id topic: it starts with `<nodeid_topic_prefix>.`. Nothing else
+   * is checked, so `<prefix>.` alone or `<prefix>.x` count too (with id "").
+   */
+  isNodeidTopic(topic: string): bool {
+    return topic.startsWith(this.nodeidPrefix + ".");
+  }
+
+  /**
    * The node id inside a node-id topic, or "" when the topic is not one.
-   * Like upstream's subscription handler: require `<prefix>.`, then drop the
-   * prefix and the final character (the trailing dot). Ids may contain dots
-   * (FQDN host names), so nothing else is split off.
+   * Like upstream's `topic[|prefix|:][:-1]`: drop `<prefix>.` and the final
+   * character (the trailing dot, or whatever character is last), clamping
+   * at empty as Zeek's string slices do. Ids may contain dots (FQDN host
+   * names), so nothing else is split off. An empty result is ambiguous;
+   * use isNodeidTopic to tell "not a node-id topic" from "empty id".
    */
   parseNodeidTopic(topic: string): string {
     const prefix = this.nodeidPrefix + ".";
