@@ -1,0 +1,160 @@
+// The central broker: an XSUB <-> XPUB forwarder off the main event loop.
+// Ports ZeroMQ-Proxy.cc (ProxyThread) and spawn_zmq_proxy_thread().
+//
+// Two engines, same sockets and options:
+//   "native"   - zeromq.js's Proxy: libzmq's zmq_proxy_steerable on a libuv
+//                pool thread. Fastest; JS never sees the traffic, so the
+//                eight proxy statistics are not available.
+//   "counting" - broker-worker.mjs: a forwarding loop in a worker thread
+//                that keeps upstream's eight frame/byte counters.
+// Either way the XPUB is VERBOSER (every subscribe and unsubscribe reaches
+// every node, including the unsubscriptions libzmq generates when a node's
+// connection drops — zeek/zeek PR #4283) with XPUB_NODROP =
+// listen_xpub_nodrop, in a context of its own with proxy_io_threads.
+
+import { Worker } from "node:worker_threads";
+import * as zmq from "zeromq";
+import { BindError } from "./errors";
+import type { NodeOptions } from "./options";
+import { socketOptionsFor } from "./socket-options";
+
+export type BrokerEngine = "native" | "counting";
+
+/** Upstream's eight proxy counters (zeek_cluster_zeromq_proxy_*_total); frames, not events. */
+export interface BrokerStats {
+  frontend_messages_received: number;
+  frontend_bytes_received: number;
+  frontend_messages_sent: number;
+  frontend_bytes_sent: number;
+  backend_messages_received: number;
+  backend_bytes_received: number;
+  backend_messages_sent: number;
+  backend_bytes_sent: number;
+}
+
+const STAT_NAMES: (keyof BrokerStats)[] = [
+  "frontend_messages_received",
+  "frontend_bytes_received",
+  "frontend_messages_sent",
+  "frontend_bytes_sent",
+  "backend_messages_received",
+  "backend_bytes_received",
+  "backend_messages_sent",
+  "backend_bytes_sent",
+];
+
+export type BrokerOptions = Pick<
+  NodeOptions,
+  "listen_xpub_endpoint" | "listen_xsub_endpoint" | "listen_xpub_nodrop" | "proxy_io_threads" | "ipv6" | "max_message_size"
+> & { engine?: BrokerEngine };
+
+export interface Broker {
+  readonly engine: BrokerEngine;
+  /** The endpoints actually bound (with the port chosen for `:*`). */
+  readonly xpubEndpoint: string;
+  readonly xsubEndpoint: string;
+  /** The eight counters, or null for the native engine. */
+  stats(): BrokerStats | null;
+  /** Stop forwarding and close both sockets; idempotent. */
+  stop(): Promise<void>;
+}
+
+/** The default engine: see README "The central broker" for the measurements behind it. */
+export const DEFAULT_BROKER_ENGINE: BrokerEngine = "native";
+
+/**
+ * Bind and start the broker. Resolves once both sockets are bound, so nodes
+ * may connect right after; rejects with upstream's bind error text.
+ */
+export async function startBroker(opts: BrokerOptions): Promise<Broker> {
+  const engine = opts.engine ?? DEFAULT_BROKER_ENGINE;
+  const o = opts as NodeOptions;
+  const xpubOptions = socketOptionsFor("broker_xpub", o);
+  const xsubOptions = socketOptionsFor("broker_xsub", o);
+  if (engine === "native") return startNative(opts, xpubOptions, xsubOptions);
+  return startCounting(opts, xpubOptions, xsubOptions);
+}
+
+async function startNative(
+  opts: BrokerOptions,
+  xpubOptions: Record<string, unknown>,
+  xsubOptions: Record<string, unknown>,
+): Promise<Broker> {
+  const context = new zmq.Context({ ioThreads: opts.proxy_io_threads });
+  const xsub = new zmq.XSubscriber({ context, ...xsubOptions });
+  const xpub = new zmq.XPublisher({ context, ...xpubOptions, verbosity: "allSubsUnsubs" });
+  for (const [which, sock, ep] of [
+    ["xpub", xpub, opts.listen_xpub_endpoint],
+    ["xsub", xsub, opts.listen_xsub_endpoint],
+  ] as const) {
+    try {
+      await sock.bind(ep);
+    } catch (err) {
+      xsub.close();
+      xpub.close();
+      throw new BindError(which, ep, err as Error);
+    }
+  }
+  const proxy = new zmq.Proxy(xsub, xpub);
+  const done = proxy.run();
+  let stopped = false;
+  return {
+    engine: "native",
+    xpubEndpoint: xpub.lastEndpoint ?? opts.listen_xpub_endpoint,
+    xsubEndpoint: xsub.lastEndpoint ?? opts.listen_xsub_endpoint,
+    stats: () => null,
+    async stop() {
+      if (stopped) return done;
+      stopped = true;
+      proxy.terminate();
+      await done;
+    },
+  };
+}
+
+async function startCounting(
+  opts: BrokerOptions,
+  xpubOptions: Record<string, unknown>,
+  xsubOptions: Record<string, unknown>,
+): Promise<Broker> {
+  const stats = new SharedArrayBuffer(8 * 8);
+  const counters = new Float64Array(stats);
+  const worker = new Worker(new URL("./broker-worker.mjs", import.meta.url), {
+    workerData: {
+      xsubEndpoint: opts.listen_xsub_endpoint,
+      xpubEndpoint: opts.listen_xpub_endpoint,
+      xpubOptions,
+      xsubOptions,
+      ioThreads: opts.proxy_io_threads,
+      stats,
+    },
+  });
+  const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+  const bound = await new Promise<{ xpub: string; xsub: string }>((resolve, reject) => {
+    worker.on("message", (m) => {
+      if (m.type === "ready") resolve({ xpub: m.xpub, xsub: m.xsub });
+      else if (m.type === "bind-error") reject(new BindError(m.which, m.endpoint, new Error(m.message), m.errno));
+      else if (m.type === "error") process.stderr.write(m.message + "\n");
+    });
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`broker thread exited early (code ${code})`)));
+  });
+  let stopping: Promise<void> | undefined;
+  return {
+    engine: "counting",
+    xpubEndpoint: bound.xpub,
+    xsubEndpoint: bound.xsub,
+    stats() {
+      const s = {} as BrokerStats;
+      STAT_NAMES.forEach((name, i) => (s[name] = counters[i]));
+      return s;
+    },
+    stop() {
+      stopping ??= (async () => {
+        worker.postMessage({ type: "stop" });
+        await exited;
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,738 @@
+// A cluster node over real libzmq sockets: the Node host of the core.
+//
+// Ports the node side of ZeroMQ.cc (DoInit, the I/O thread's socket
+// handlers, DoPublishEvent, DoPublishLogWrites, DoTerminate). The node is
+// thin by design: the core decides membership, batching and drops; this
+// file moves frames between sockets and the core and calls user handlers.
+//
+//   XSUB  --connect--> broker XPUB (connect_xsub_endpoint): we send
+//                      0x01/0x00+topic frames, we receive events.
+//   XPUB  --connect--> broker XSUB (connect_xpub_endpoint): we publish
+//                      events, we receive everyone's subscription frames.
+//   PUSH  --connect--> every logger PULL (connect_log_endpoints).
+//   PULL  <--bind----  listen_log_endpoint, on log receivers only.
+//
+// Node.js has one thread, so upstream's inproc PAIR and OnLoop queue become
+// async receive loops that yield every poll_max_messages, and a JS queue of
+// received events bounded by onloop_queue_hwm, drained on setImmediate.
+
+import { EventEmitter } from "node:events";
+import { hostname } from "node:os";
+import { getRandomValues } from "node:crypto";
+import * as zmq from "zeromq";
+import {
+  CHANNEL_LOG,
+  CHANNEL_XPUB,
+  CHANNEL_XSUB,
+  MALFORMED_UNDECODABLE,
+  MALFORMED_UNKNOWN_FORMAT,
+  OUT_CLUSTER_LOG,
+  OUT_DIAGNOSTIC,
+  OUT_ERROR,
+  OUT_LOG_BATCH,
+  OUT_NODE_DOWN,
+  OUT_NODE_UP,
+  OUT_PUBLISH,
+  OUT_SUBSCRIPTION,
+  OUT_UNSUBSCRIPTION,
+  OUT_WARNING,
+} from "../../core/kinds";
+import { makeNodeId as coreNodeId } from "../../core/nodeid";
+import type { Output } from "../../core/outputs";
+import { loadCore, type CoreApi } from "../core-api";
+import { startBroker, type Broker, type BrokerEngine, type BrokerStats } from "./broker";
+import { CoreHost } from "./core-host";
+import { BindError, ConnectError, FATAL_INIT, FATAL_PROXY, StartError } from "./errors";
+import { NODE_TYPE_CODES, parseLayout, type ClusterLayout, type ClusterLayoutInput } from "./layout";
+import { resolveOptions, type NodeOptions, type NodeOptionsInput } from "./options";
+import { Sender, type Message } from "./sender";
+import { socketOptionsFor } from "./socket-options";
+import {
+  codec as defaultCodec,
+  EVENT_FORMAT,
+  LOG_FORMAT,
+  subscriptionFrame,
+  type LogBatch,
+  type LogField,
+  type LogHeader,
+  type PayloadCodec,
+} from "./wire";
+
+/** Upstream's Cluster::LOG stream (scripts/base/frameworks/cluster/main.zeek). */
+export const CLUSTER_LOG_STREAM = "Cluster::LOG";
+const CLUSTER_LOG_FIELDS: LogField[] = [
+  { name: "ts", type: "time" },
+  { name: "node", type: "string" },
+  { name: "message", type: "string" },
+];
+
+export interface NodeConfig {
+  /** The cluster layout (validated here). */
+  layout: ClusterLayoutInput | ClusterLayout;
+  /** This node's name in the layout (Cluster::node). */
+  name: string;
+  /** Options for this node; override the layout's `zeromq` section. */
+  options?: NodeOptionsInput;
+  /** Which build of the core decides: "js" (default, fastest on Node) or "wasm". */
+  core?: "js" | "wasm";
+  /** Broker engine when this node runs the broker (see broker.ts). */
+  brokerEngine?: BrokerEngine;
+  /** Override the generated node id (tests, or a host with its own scheme). */
+  nodeId?: string;
+  /** Payload codec (defaults to the documented MessagePack format). */
+  codec?: PayloadCodec;
+}
+
+export interface ReceivedEvent {
+  topic: string;
+  name: string;
+  args: unknown[];
+  /** Node id of the publisher (frame 1). */
+  sender: string;
+}
+
+export interface ReceivedLogBatch extends LogBatch {
+  /** Node id of the sender (frame 1); this node's id for local writes. */
+  sender: string;
+}
+
+export interface NodeCounters {
+  /** zeek_cluster_zeromq_xpub_drops_total: events dropped at the XPUB send HWM. */
+  xpub_drops: number;
+  /** zeek_cluster_zeromq_onloop_drops_total: received events dropped at onloop_queue_hwm. */
+  onloop_drops: number;
+  /** zeek_cluster_zeromq_msg_errors_total: received messages rejected (frames, format, payload). */
+  msg_errors: number;
+  /** zeek_cluster_core_outgoing_events_total. */
+  events_published: number;
+  /** zeek_cluster_core_incoming_events_total (delivered to handlers). */
+  events_received: number;
+  /** Log records handed to the PUSH socket (or delivered locally on a log receiver). */
+  log_records_sent: number;
+  /** Log records lost before reaching the PUSH socket (ours; upstream has no log-drop metric). */
+  log_drops: number;
+  /** Log records received from other nodes on the PULL socket. */
+  log_records_received: number;
+}
+
+interface StreamState {
+  key: number;
+  header: LogHeader;
+  pending: unknown[][];
+}
+
+type Handler = (...args: any[]) => void;
+
+/**
+ * One cluster node. Create with `startNode()` (or `new ClusterNode()` then
+ * `start()`, to subscribe and attach handlers before any socket exists).
+ */
+export class ClusterNode extends EventEmitter {
+  readonly name: string;
+  readonly nodeId: string;
+  readonly nodeType: string;
+  readonly layout: ClusterLayout;
+  readonly options: NodeOptions;
+  /** Resolves when the ready-to-publish probe came back (publishes are held until then). */
+  readonly ready: Promise<void>;
+
+  private config: NodeConfig;
+  private codec: PayloadCodec;
+  private api!: CoreApi;
+  private core!: CoreHost;
+  private broker: Broker | undefined;
+  private xpub: zmq.XPublisher | undefined;
+  private xsub: zmq.XSubscriber | undefined;
+  private push: zmq.Push | undefined;
+  private pull: zmq.Pull | undefined;
+  private xpubSender: Sender | undefined;
+  private xsubSender: Sender | undefined;
+  private pushSender: Sender | undefined;
+  private earlySubscriptions: Buffer[] = [];
+  private eventHandlers = new Map<string, Handler[]>();
+  private inbox: ReceivedEvent[] = [];
+  private inboxScheduled = false;
+  private streams = new Map<string, StreamState>();
+  private streamsByKey: StreamState[] = [];
+  private logReceiver = false;
+  private hasLogEndpoints = false;
+  private probeTopic = "";
+  private resolveReady!: () => void;
+  private state: "new" | "starting" | "running" | "stopping" | "stopped" = "new";
+  private stopped: Promise<void> | undefined;
+  private loops: Promise<void>[] = [];
+  private nodeIdBytes: Buffer;
+  private eventFormatBytes = Buffer.from(EVENT_FORMAT);
+  private counts = {
+    events_published: 0,
+    events_received: 0,
+    log_records_sent: 0,
+    log_drops: 0,
+    log_records_received: 0,
+  };
+
+  constructor(config: NodeConfig) {
+    super();
+    this.config = config;
+    this.layout = parseLayout(config.layout);
+    const spec = this.layout.nodes[config.name];
+    if (!spec) {
+      throw new Error(`node '${config.name}' is not in the layout (nodes: ${Object.keys(this.layout.nodes).join(", ")})`);
+    }
+    this.name = config.name;
+    this.nodeType = spec.node_type;
+    this.options = resolveOptions({ ...this.layout.zeromq, ...config.options });
+    this.codec = config.codec ?? defaultCodec;
+    this.nodeId = config.nodeId ?? makeNodeId(config.name);
+    this.nodeIdBytes = Buffer.from(this.nodeId);
+    this.ready = new Promise((r) => (this.resolveReady = r));
+  }
+
+  // ---------------------------------------------------------------- topics
+
+  /** Cluster::node_topic(name): `<node_topic_prefix>.<name>.` */
+  nodeTopic(name: string): string {
+    return `${this.options.node_topic_prefix}.${name}.`;
+  }
+
+  /** Cluster::nodeid_topic(id): `<nodeid_topic_prefix>.<id>.` */
+  nodeidTopic(id: string): string {
+    return `${this.options.nodeid_topic_prefix}.${id}.`;
+  }
+
+  readonly managerTopic = "zeek.cluster.manager";
+  readonly loggerTopic = "zeek.cluster.logger";
+  readonly proxyTopic = "zeek.cluster.proxy";
+  readonly workerTopic = "zeek.cluster.worker";
+
+  // ------------------------------------------------------------- lifecycle
+
+  /**
+   * Start in upstream's order: the broker (when run_proxy_thread), then the
+   * node sockets, then the start-up subscriptions. Rejects with a StartError
+   * carrying upstream's two lines (the specific error, then the fatal one).
+   */
+  async start(): Promise<this> {
+    if (this.state !== "new") throw new Error(`node ${this.name} was already started`);
+    this.state = "starting";
+    const o = this.options;
+    this.api = await loadCore(this.config.core ?? "js");
+    const h = this.api.coreCreate(this.name, this.nodeId);
+    for (const [name, n] of Object.entries(this.layout.nodes)) {
+      this.api.addNode(h, name, NODE_TYPE_CODES[n.node_type], n.ip, n.p ?? 0);
+    }
+    this.api.setManagerIsLogger(h, this.layout.manager_is_logger);
+    this.api.setTopicPrefixes(h, o.node_topic_prefix, o.nodeid_topic_prefix);
+    this.api.setHelloExpiration(h, o.hello_expiration * 1000);
+    this.api.setLogBatching(h, o.write_buffer_size, o.flush_interval * 1000);
+    this.api.setOnloopQueueHwm(h, o.onloop_queue_hwm);
+    this.core = new CoreHost(this.api, h, (out) => this.onOutput(out));
+
+    const runProxy = o.run_proxy_thread ?? this.api.runProxyThreadDefault(h);
+    this.logReceiver = this.api.isLogReceiver(h);
+    const listenLog = o.listen_log_endpoint ?? this.api.listenLogEndpoint(h);
+    const logEndpoints = o.connect_log_endpoints ?? this.api.connectLogEndpoints(h);
+    this.hasLogEndpoints = logEndpoints.length > 0;
+
+    try {
+      if (runProxy) {
+        try {
+          this.broker = await startBroker({ ...o, engine: this.config.brokerEngine });
+        } catch (err) {
+          throw new StartError(err as Error, FATAL_PROXY);
+        }
+      }
+      try {
+        await this.openSockets(listenLog, logEndpoints);
+      } catch (err) {
+        throw new StartError(err as Error, FATAL_INIT);
+      }
+    } catch (err) {
+      await this.closeEverything(0);
+      this.state = "stopped";
+      throw err;
+    }
+    this.state = "running";
+    this.debug(2, `node ${this.name} (${this.nodeId}) started`);
+    this.core.settle(); // e.g. "No ZeroMQ connect_log_endpoints configured"
+
+    for (const topic of this.api.startupTopics(h)) this.subscribe(topic);
+    // Ready-to-publish probe (ZeroMQ.cc): once our own subscription comes
+    // back on the XPUB, the broker has replayed every earlier subscription
+    // to us too, so sender-side filtering no longer discards publishes.
+    this.probeTopic = this.api.readyProbeTopic(h, 1);
+    this.subscribe(this.probeTopic);
+    return this;
+  }
+
+  private async openSockets(listenLog: string, logEndpoints: string[]): Promise<void> {
+    const o = this.options;
+    const xsub = (this.xsub = new zmq.XSubscriber(socketOptionsFor("xsub", o)));
+    const xpub = (this.xpub = new zmq.XPublisher({ ...socketOptionsFor("xpub", o), verbosity: "allSubs" }));
+    // Upstream: XSUB connects first, then XPUB.
+    connectOrThrow(xsub, "xsub", o.connect_xsub_endpoint);
+    connectOrThrow(xpub, "xpub", o.connect_xpub_endpoint);
+
+    this.xsubSender = new Sender(xsub, "wait", 0, () => {}, (e) => this.diagnostic(`[zeromq] xsub: send failed: ${e.message}`));
+    for (const f of this.earlySubscriptions) this.xsubSender.enqueue([f]);
+    this.earlySubscriptions = [];
+    this.xpubSender = new Sender(
+      xpub,
+      o.connect_xpub_nodrop ? "drop" : "wait",
+      o.xpub_sndhwm,
+      () => {
+        this.api.xpubDropped(this.core.h);
+        this.core.settle();
+      },
+      (e) => this.diagnostic(`xpub: Failed to publish with error ${e.message}`),
+      true, // held until the ready probe returns
+    );
+    this.loops.push(this.receiveLoop(xpub, (m) => this.onXpubMessage(m), "xpub"));
+    this.loops.push(this.receiveLoop(xsub, (m) => this.onXsubMessage(m), "xsub"));
+
+    if (listenLog) {
+      const pull = (this.pull = new zmq.Pull(socketOptionsFor("pull", o)));
+      try {
+        await pull.bind(listenLog);
+      } catch (err) {
+        throw new BindError("pull", listenLog, err as Error);
+      }
+      this.loops.push(this.receiveLoop(pull, (m) => this.onLogMessage(m), "log"));
+    }
+    if (logEndpoints.length > 0) {
+      const push = (this.push = new zmq.Push(socketOptionsFor("push", o)));
+      for (const ep of logEndpoints) connectOrThrow(push, "push", ep);
+      // Log batches wait for the PUSH rather than drop (so an orderly stop
+      // loses nothing); the JS queue holds at most log_sndhwm batches more.
+      this.pushSender = new Sender(
+        push,
+        "wait",
+        o.log_sndhwm,
+        (msg) => {
+          this.counts.log_drops += (msg as Message & { records?: number }).records ?? 0;
+          this.emitReport("error", "Failed to send log write. HWM reached?");
+        },
+        (e) => this.emitReport("error", `Failed to send log write: ${e.message}`),
+      );
+    }
+  }
+
+  /**
+   * Orderly stop (upstream DoTerminate order): flush log buffers, let the
+   * queued sends drain, close the node sockets (XPUB and PUSH linger for
+   * linger_ms so the last batches get out), then stop the broker last.
+   */
+  terminate(): Promise<void> {
+    if (this.stopped) return this.stopped;
+    if (this.state === "new") {
+      this.state = "stopped";
+      return (this.stopped = Promise.resolve());
+    }
+    this.state = "stopping";
+    this.stopped = (async () => {
+      this.api.flushLogs(this.core.h);
+      this.core.settle();
+      this.xpubSender?.resume();
+      const linger = this.options.linger_ms;
+      const drained = Promise.all([this.pushSender?.idle(), this.xpubSender?.idle(), this.xsubSender?.idle()]);
+      if (linger < 0) await drained;
+      else await Promise.race([drained, delay(linger)]);
+      this.deliverInbox();
+      await this.closeEverything(linger);
+      this.state = "stopped";
+      this.debug(2, `node ${this.name} stopped`);
+      this.emit("terminated");
+    })();
+    return this.stopped;
+  }
+
+  private async closeEverything(linger: number): Promise<void> {
+    for (const s of [this.xsubSender, this.xpubSender, this.pushSender]) s?.clear();
+    for (const sock of [this.xsub, this.xpub, this.push, this.pull]) {
+      if (sock && !sock.closed) {
+        if (linger >= 0) sock.linger = Math.min(sock.linger, linger);
+        sock.close();
+      }
+    }
+    await Promise.allSettled(this.loops);
+    this.core?.close();
+    await this.broker?.stop();
+  }
+
+  get running(): boolean {
+    return this.state === "running";
+  }
+
+  // --------------------------------------------------------------- pub/sub
+
+  /** Cluster::subscribe: works before start() too (queued, never lost). */
+  subscribe(topic: string): void {
+    this.sendSubscription(true, topic);
+  }
+
+  /** Cluster::unsubscribe. libzmq counts: two subscribes need two unsubscribes. */
+  unsubscribe(topic: string): void {
+    this.sendSubscription(false, topic);
+  }
+
+  private sendSubscription(subscribe: boolean, topic: string): void {
+    const frame = subscriptionFrame(subscribe, topic);
+    if (this.xsubSender) this.xsubSender.enqueue([frame]);
+    else if (this.state === "new" || this.state === "starting") this.earlySubscriptions.push(frame);
+  }
+
+  /**
+   * Cluster::publish(topic, event, args...). Like upstream it returns true
+   * once the event is queued; a drop at the XPUB HWM happens later and is
+   * counted in xpub_drops. Returns false only when the node is not running.
+   */
+  publish(topic: string, event: string, ...args: unknown[]): boolean {
+    if (this.state !== "running" && this.state !== "starting") return false;
+    const payload = this.codec.encodeEvent(event, args);
+    this.counts.events_published++;
+    return this.sendEvent(topic, payload);
+  }
+
+  private sendEvent(topic: string, payload: Uint8Array): boolean {
+    const s = this.xpubSender;
+    if (!s) return false;
+    s.enqueue([topic, this.nodeIdBytes, this.eventFormatBytes, payload]);
+    return true;
+  }
+
+  /**
+   * Handle a named event like a Zeek event handler: `fn(...args)`.
+   * Several handlers per name run in registration order.
+   */
+  onEvent(name: string, fn: (...args: any[]) => void): this {
+    const list = this.eventHandlers.get(name);
+    if (list) list.push(fn);
+    else this.eventHandlers.set(name, [fn]);
+    return this;
+  }
+
+  // ------------------------------------------------------------------ logs
+
+  /**
+   * Log::write. `record` maps field names to values; the first record of a
+   * stream fixes its fields unless `fields` is given. Records are batched
+   * (write_buffer_size, flush_interval) and pushed to the loggers; on a log
+   * receiver they are delivered to its own "log" handlers.
+   */
+  log(stream: string, record: Record<string, unknown>, opts: LogOptions = {}): void {
+    if (this.state !== "running") {
+      this.counts.log_drops++;
+      return;
+    }
+    const st = this.streamFor(stream, record, opts);
+    const row = new Array(st.header.fields.length);
+    for (let i = 0; i < row.length; i++) row[i] = record[st.header.fields[i].name];
+    st.pending.push(row);
+    this.api.logWrite(this.core.h, st.key, this.core.now());
+    this.core.settle();
+  }
+
+  private streamFor(stream: string, record: Record<string, unknown>, opts: LogOptions): StreamState {
+    const path = opts.path ?? defaultLogPath(stream);
+    const filter = opts.filter ?? "default";
+    const writer = opts.writer ?? "Log::WRITER_ASCII";
+    const id = `${stream}\0${filter}\0${path}\0${writer}`;
+    let st = this.streams.get(id);
+    if (!st) {
+      const fields = opts.fields ?? Object.keys(record).map((name) => ({ name, type: inferType(record[name]) }));
+      const key = this.api.registerLogStream(this.core.h, stream, filter, path, writer);
+      st = { key, header: { stream, writer, filter, path, fields }, pending: [] };
+      this.streams.set(id, st);
+      this.streamsByKey[key] = st;
+    }
+    return st;
+  }
+
+  private sendLogBatch(key: number, count: number): void {
+    const st = this.streamsByKey[key];
+    if (!st) return;
+    const records = st.pending.splice(0, count);
+    if (this.logReceiver) {
+      this.counts.log_records_sent += records.length;
+      this.emitLog({ header: st.header, records, sender: this.nodeId });
+      return;
+    }
+    if (!this.pushSender) {
+      // Upstream discards silently when no connect_log_endpoints exist
+      // (and has said so once at start-up); we count them.
+      this.counts.log_drops += records.length;
+      return;
+    }
+    const payload = this.codec.encodeLogBatch(st.header, records);
+    const msg = ["log-write", this.nodeIdBytes, LOG_FORMAT, payload] as Message & { records?: number };
+    msg.records = records.length;
+    if (this.pushSender.enqueue(msg)) this.counts.log_records_sent += records.length;
+  }
+
+  private emitLog(batch: ReceivedLogBatch): void {
+    this.emit("log", batch);
+  }
+
+  // ----------------------------------------------------------------- input
+
+  private async receiveLoop(sock: zmq.Socket & zmq.Readable, handle: (m: Buffer[]) => void, what: string): Promise<void> {
+    const max = this.options.poll_max_messages;
+    const trace = (this.options.debug_flags & 1) !== 0;
+    let n = 0;
+    this.debug(2, `${what} receive loop started`);
+    for (;;) {
+      let msg: Buffer[];
+      try {
+        msg = await sock.receive();
+      } catch (err) {
+        if (sock.closed) break;
+        this.diagnostic(`[zeromq] ${what}: receive error: ${(err as Error).message}`);
+        continue;
+      }
+      handle(msg);
+      if (max > 0 && ++n >= max) {
+        if (trace) this.debug(1, `${what}: read ${n} messages, yielding`);
+        n = 0;
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    this.debug(2, `${what} receive loop stopped`);
+  }
+
+  // Subscription frames from the broker (ZeroMQ.cc's XPUB handler).
+  private onXpubMessage(msg: Buffer[]): void {
+    const h = this.core.h;
+    if (!this.api.checkFrames(h, CHANNEL_XPUB, msg.length)) return this.core.settle();
+    const frame = msg[0];
+    if (frame.length === 0 || (frame[0] !== 0 && frame[0] !== 1)) return; // upstream ignores these silently
+    const topic = frame.toString("utf8", 1);
+    if (topic.startsWith(this.options.internal_topic_prefix)) {
+      if (topic === this.probeTopic && frame[0] === 1) this.onReadyProbe();
+      return;
+    }
+    if (frame[0] === 1) this.api.handleSubscription(h, topic, this.core.now());
+    else this.api.handleUnsubscription(h, topic, this.core.now());
+    this.core.settle();
+  }
+
+  private onReadyProbe(): void {
+    this.unsubscribe(this.probeTopic);
+    this.probeTopic = "";
+    this.xpubSender?.resume();
+    this.debug(2, `node ${this.name} ready to publish`);
+    this.resolveReady();
+    this.emit("ready");
+  }
+
+  // Events from the broker (ZeroMQ.cc's XSUB handler + ProcessEventMessage).
+  private onXsubMessage(msg: Buffer[]): void {
+    const h = this.core.h;
+    if (!this.api.checkFrames(h, CHANNEL_XSUB, msg.length)) return this.core.settle();
+    // Never deliver our own events back to us (frame 1 is the sender).
+    if (msg[1].equals(this.nodeIdBytes)) return;
+    const topic = msg[0].toString("utf8");
+    if (!msg[2].equals(this.eventFormatBytes)) {
+      this.api.reportMalformed(h, CHANNEL_XSUB, MALFORMED_UNKNOWN_FORMAT, printable(msg[2]), EVENT_FORMAT);
+      return this.core.settle();
+    }
+    let ev;
+    try {
+      ev = this.codec.decodeEvent(msg[3]);
+    } catch (err) {
+      this.api.reportMalformed(h, CHANNEL_XSUB, MALFORMED_UNDECODABLE, `${topic}: ${(err as Error).message}`, EVENT_FORMAT);
+      return this.core.settle();
+    }
+    const args = ev.args;
+    if (args.length === 2 && typeof args[0] === "string" && typeof args[1] === "string") {
+      // Handshake events are control traffic: handled at once, never queued
+      // behind (or dropped with) ordinary events.
+      if (this.api.handleHelloEvent(h, ev.name, args[0], args[1], this.core.now())) return this.core.settle();
+    }
+    if (!this.api.admitEvent(h)) return this.core.settle();
+    this.inbox.push({ topic, name: ev.name, args, sender: msg[1].toString("utf8") });
+    if (!this.inboxScheduled) {
+      this.inboxScheduled = true;
+      setImmediate(() => this.deliverInbox());
+    }
+  }
+
+  // The OnLoop queue's Process(): hand every queued event to the handlers.
+  private deliverInbox(): void {
+    this.inboxScheduled = false;
+    const batch = this.inbox;
+    if (batch.length === 0) return;
+    this.inbox = [];
+    if (this.state === "running" || this.state === "stopping") this.api.eventsDelivered(this.core.h, batch.length);
+    for (const ev of batch) {
+      this.counts.events_received++;
+      this.dispatchEvent(ev);
+    }
+  }
+
+  private dispatchEvent(ev: ReceivedEvent): void {
+    const handlers = this.eventHandlers.get(ev.name);
+    try {
+      if (handlers) for (const fn of handlers) fn(...ev.args);
+      this.emit("event", ev);
+    } catch (err) {
+      this.emitReport("error", `handler for ${ev.name} failed: ${(err as Error).stack ?? err}`);
+    }
+  }
+
+  // Log batches on a logger's PULL (ZeroMQ.cc's PULL handler + ProcessLogMessage).
+  private onLogMessage(msg: Buffer[]): void {
+    const h = this.core.h;
+    if (!this.api.checkFrames(h, CHANNEL_LOG, msg.length)) return this.core.settle();
+    if (msg[2].toString("utf8") !== LOG_FORMAT) {
+      this.api.reportMalformed(h, CHANNEL_LOG, MALFORMED_UNKNOWN_FORMAT, printable(msg[2]), LOG_FORMAT);
+      return this.core.settle();
+    }
+    let batch: LogBatch;
+    try {
+      batch = this.codec.decodeLogBatch(msg[3]);
+    } catch (err) {
+      this.api.reportMalformed(h, CHANNEL_LOG, MALFORMED_UNDECODABLE, (err as Error).message, LOG_FORMAT);
+      return this.core.settle();
+    }
+    this.counts.log_records_received += batch.records.length;
+    this.emitLog({ ...batch, sender: msg[1].toString("utf8") });
+  }
+
+  // ---------------------------------------------------------------- output
+
+  private onOutput(o: Output): void {
+    switch (o.kind) {
+      case OUT_SUBSCRIPTION:
+        this.emit("subscription", o.topic);
+        break;
+      case OUT_UNSUBSCRIPTION:
+        this.emit("unsubscription", o.topic);
+        break;
+      case OUT_PUBLISH:
+        this.counts.events_published++;
+        this.sendEvent(o.topic, this.codec.encodeEvent(o.event, [o.name, o.id]));
+        break;
+      case OUT_NODE_UP:
+        this.emit("node_up", o.name, o.id);
+        break;
+      case OUT_NODE_DOWN:
+        this.emit("node_down", o.name, o.id);
+        break;
+      case OUT_CLUSTER_LOG:
+        this.emit("cluster_log", o.message);
+        if (this.state === "running") {
+          this.log(
+            CLUSTER_LOG_STREAM,
+            { ts: Date.now() / 1000, node: this.name, message: o.message },
+            { path: "cluster", fields: CLUSTER_LOG_FIELDS },
+          );
+        }
+        break;
+      case OUT_WARNING:
+        this.emitReport("warning", o.message);
+        break;
+      case OUT_ERROR:
+        this.emitReport("error", o.message);
+        break;
+      case OUT_DIAGNOSTIC:
+        this.diagnostic(o.message);
+        break;
+      case OUT_LOG_BATCH:
+        this.sendLogBatch(o.key, o.count);
+        break;
+    }
+  }
+
+  /** Reporter::warning / Reporter::error: to listeners, or stderr when nobody listens. */
+  private emitReport(kind: "warning" | "error", message: string): void {
+    if (this.listenerCount(kind) > 0) this.emit(kind, message);
+    else process.stderr.write(`${kind}: ${message}\n`);
+  }
+
+  /** `[zeromq] ...` lines (upstream's I/O thread writes them to stderr directly). */
+  private diagnostic(line: string): void {
+    if (this.listenerCount("diagnostic") > 0) this.emit("diagnostic", line);
+    else process.stderr.write(line + "\n");
+  }
+
+  private debug(bit: number, line: string): void {
+    if ((this.options.debug_flags & bit) !== 0) process.stderr.write(`[zeromq] debug: ${line}\n`);
+  }
+
+  // -------------------------------------------------------------- counters
+
+  counters(): NodeCounters {
+    const h = this.core?.h;
+    const c = (i: number) => (h === undefined || this.state === "stopped" ? 0 : this.api.counter(h, i));
+    return {
+      xpub_drops: c(0),
+      onloop_drops: c(1),
+      msg_errors: c(2),
+      ...this.counts,
+    };
+  }
+
+  /** The broker's eight counters when this node runs a counting broker, else null. */
+  brokerStats(): BrokerStats | null {
+    return this.broker?.stats() ?? null;
+  }
+
+  /** The node id of peer `name` while it is up, or undefined. */
+  peerId(name: string): string | undefined {
+    if (!this.core || this.state === "stopped") return undefined;
+    return this.api.peerId(this.core.h, name) || undefined;
+  }
+}
+
+export interface LogOptions {
+  /** Log path (file name without .log). Default: the stream's module, lower-cased (Conn::LOG -> conn). */
+  path?: string;
+  /** Log filter name. Default "default". */
+  filter?: string;
+  /** Writer. Default "Log::WRITER_ASCII". */
+  writer?: string;
+  /** Field names and Zeek types; default: the first record's keys and inferred types. */
+  fields?: LogField[];
+}
+
+/** Create, start and return a node. */
+export async function startNode(config: NodeConfig): Promise<ClusterNode> {
+  return new ClusterNode(config).start();
+}
+
+/** Zeek's default log path: `Conn::LOG` -> `conn`; other names as given, lower-cased. */
+export function defaultLogPath(stream: string): string {
+  const i = stream.indexOf("::");
+  return (i > 0 ? stream.slice(0, i) : stream).toLowerCase();
+}
+
+function inferType(v: unknown): string {
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "bigint") return "count";
+  if (typeof v === "number") return Number.isInteger(v) ? "int" : "double";
+  if (typeof v === "string") return "string";
+  if (Array.isArray(v)) return "vector";
+  return "string";
+}
+
+/** Cluster::node_id(): host name, pid and 18 random bytes go into the core's id scheme. */
+function makeNodeId(name: string): string {
+  return coreNodeId(name, hostname(), process.pid, getRandomValues(new Uint8Array(18)));
+}
+
+function connectOrThrow(sock: zmq.Socket, which: string, endpoint: string): void {
+  try {
+    sock.connect(endpoint);
+  } catch (err) {
+    throw new ConnectError(which, endpoint, err as Error);
+  }
+}
+
+function printable(b: Buffer): string {
+  const s = b.subarray(0, 64).toString("utf8");
+  return /^[\x20-\x7e]*$/.test(s) ? s : `<${b.length} bytes>`;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,122 @@
+// One socket's outbound queue.
+//
+// zeromq.js allows a single pending send per socket (a second one throws
+// EBUSY), so every socket that more than one caller writes to gets exactly
+// one of these: callers enqueue, one loop awaits each send in order.
+//
+// Two policies, matching upstream's two send paths:
+//   "drop" (the XPUB, ZeroMQ.cc's dontwait + XPUB_NODROP): a send refused
+//     with EAGAIN (HWM reached) drops that message and reports it; the
+//     caller counts it as xpub_drops. The JS queue is bounded by the same
+//     HWM, so a synchronous burst cannot grow memory without bound either.
+//   "wait" (subscription frames on the XSUB, log batches on the PUSH): wait
+//     for libzmq to take the message; only the JS queue's bound drops.
+// A limit of 0 means unbounded, as a HWM of 0 does.
+
+import type { Socket, Writable } from "zeromq";
+
+export type Message = (Buffer | Uint8Array | string)[];
+export type SendPolicy = "drop" | "wait";
+
+export class Sender {
+  private queue: Message[] = [];
+  private head = 0;
+  private running = false;
+  private paused: boolean;
+  private idleWaiters: (() => void)[] = [];
+  /** Messages libzmq accepted. */
+  sent = 0;
+
+  constructor(
+    private socket: Writable & Socket,
+    private policy: SendPolicy,
+    /** Largest number of queued messages; 0 = unbounded. */
+    private limit: number,
+    /** A message was dropped (queue full, or EAGAIN under "drop"). */
+    private onDrop: (msg: Message, reason: "queue" | "hwm") => void,
+    /** A send failed for another reason (socket closed, bad frame). */
+    private onError: (err: Error) => void,
+    startPaused = false,
+  ) {
+    this.paused = startPaused;
+  }
+
+  get pending(): number {
+    return this.queue.length - this.head;
+  }
+
+  /** Queue a message; false when it was dropped because the queue is full. */
+  enqueue(msg: Message): boolean {
+    if (this.limit > 0 && this.pending >= this.limit) {
+      this.onDrop(msg, "queue");
+      return false;
+    }
+    this.queue.push(msg);
+    if (!this.running && !this.paused) void this.drain();
+    return true;
+  }
+
+  /** Hold sends (before the node is ready to publish). */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    if (!this.running && this.pending > 0) void this.drain();
+  }
+
+  /** Resolves when the queue is empty and no send is in flight. */
+  idle(): Promise<void> {
+    if (!this.running && this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Forget everything queued (at close). */
+  clear(): void {
+    this.queue = [];
+    this.head = 0;
+    this.wake();
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.head < this.queue.length && !this.paused) {
+        const msg = this.queue[this.head];
+        this.queue[this.head++] = undefined as unknown as Message;
+        if (this.head > 1024 && this.head * 2 > this.queue.length) {
+          this.queue = this.queue.slice(this.head);
+          this.head = 0;
+        }
+        try {
+          await this.socket.send(msg);
+          this.sent++;
+        } catch (err) {
+          const e = err as Error & { code?: string };
+          if (e.code === "EAGAIN" && this.policy === "drop") {
+            this.onDrop(msg, "hwm");
+          } else if (e.code === "EAGAIN") {
+            // "wait" on a socket with a send timeout: try again after I/O.
+            this.queue[--this.head] = msg;
+            await new Promise((r) => setImmediate(r));
+          } else if (this.socket.closed) {
+            this.clear();
+            return;
+          } else {
+            this.onError(e);
+          }
+        }
+      }
+    } finally {
+      this.running = false;
+      if (this.pending === 0 || this.paused) this.wake();
+    }
+  }
+
+  private wake(): void {
+    const w = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const f of w) f();
+  }
+}
