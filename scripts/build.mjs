@@ -3,7 +3,7 @@
 //   dist/core.js                                 esbuild, from the same file
 //   dist/*.js                                    the adapter, tools and CLI
 import { execFileSync } from "node:child_process";
-import { statSync } from "node:fs";
+import { chmodSync, copyFileSync, statSync } from "node:fs";
 import { build } from "esbuild";
 
 const quiet = process.argv.includes("--quiet");
@@ -16,7 +16,11 @@ const asc = execFileSync("npx", ["asc", "--config", "asconfig.json", "--target",
   stdio: ["ignore", "pipe", "pipe"],
 });
 if (asc.trim()) log(asc);
-log(`build/core.wasm  ${statSync("build/core.wasm").size} bytes`);
+// The module is shipped to browsers and compiled by wasm2c: keep it small.
+const WASM_BUDGET = 64 * 1024;
+const wasmSize = statSync("build/core.wasm").size;
+log(`build/core.wasm  ${wasmSize} bytes (budget ${WASM_BUDGET})`);
+if (wasmSize > WASM_BUDGET) console.warn(`warning: build/core.wasm is ${wasmSize} bytes, over the ${WASM_BUDGET}-byte budget`);
 
 const common = { bundle: true, format: "esm", sourcemap: true, logLevel: quiet ? "warning" : "info" };
 await build({ ...common, entryPoints: ["core/index.ts"], outfile: "dist/core.js", platform: "neutral" });
@@ -28,5 +32,41 @@ await build({
   outdir: "dist",
   outExtension: { ".js": ".mjs" },
   // The core builds are loaded at run time by path; never inline them.
-  external: ["zeromq", "msgpackr", "../core/index"],
+  external: ["zeromq", "msgpackr", "playwright-core", "../core/index"],
 });
+
+// The library's Node entry and the command. Runtime dependencies stay
+// external (installed packages, not inlined copies).
+const nodeExternal = ["zeromq", "msgpackr", "zod", "commander", "playwright-core"];
+await build({
+  ...common,
+  platform: "node",
+  target: "node20",
+  entryPoints: { index: "adapters/node/index.ts" },
+  outdir: "dist",
+  external: nodeExternal,
+});
+await build({
+  ...common,
+  platform: "node",
+  target: "node20",
+  entryPoints: { cli: "app/cli.ts" },
+  outdir: "dist",
+  external: nodeExternal,
+  banner: { js: "#!/usr/bin/env node" },
+});
+// The counting broker's worker thread is loaded by URL next to the bundle.
+copyFileSync("adapters/node/broker-worker.mjs", "dist/broker-worker.mjs");
+chmodSync("dist/cli.js", 0o755);
+
+// The browser host of the core (adapters/browser): build/browser/page.js +
+// index.html; the page fetches build/core.wasm and drives it through the raw
+// zc_* ABI (docs/wasm-abi.md), no bindings.
+await build({
+  ...common,
+  platform: "browser",
+  target: "es2022",
+  entryPoints: { page: "adapters/browser/page.ts" },
+  outdir: "build/browser",
+});
+copyFileSync("adapters/browser/index.html", "build/browser/index.html");

@@ -262,6 +262,7 @@ export class ClusterNode extends EventEmitter {
     // to us too, so sender-side filtering no longer discards publishes.
     this.probeTopic = this.api.readyProbeTopic(h, 1);
     this.subscribe(this.probeTopic);
+    this.emit("started");
     return this;
   }
 

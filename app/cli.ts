@@ -1,0 +1,136 @@
+// The `zmq-cluster` command. Argument parsing is commander's (a well-kept
+// parser that gives per-command --help, unknown-option errors and choices
+// checks for free); everything else lives in the modules it calls.
+import { Command, InvalidArgumentError, Option } from "commander";
+import { resolve } from "node:path";
+import {
+  LayoutError,
+  OptionsError,
+  parseLayout,
+  resolveOptions,
+  startBroker,
+  type ClusterLayout,
+} from "../adapters/node/index";
+import { DEFAULT_LAYOUT } from "./default-layout";
+import { checkNodeName, readLayoutFile } from "./layout-file";
+import type { LogFormat } from "./log-writers";
+import { runNode } from "./run-node";
+import { runCluster } from "./supervisor";
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function endpointArg(value: string): string {
+  if (!/^(tcp|ipc|inproc):\/\/.+/.test(value)) throw new InvalidArgumentError("expected a ZeroMQ endpoint such as tcp://127.0.0.1:5555");
+  return value;
+}
+
+const logFormatOption = () =>
+  new Option("--log-format <format>", "log file format: Zeek JSON lines or Zeek tab-separated ASCII").choices(["json", "tsv"]).default("json");
+const coreOption = () => new Option("--core <build>", "which build of the core decides").choices(["js", "wasm"]).default("js");
+
+export function buildProgram(): Command {
+  const program = new Command("zmq-cluster")
+    .description("Zeek's ZeroMQ cluster backend in Node.js: run a whole cluster, one node, or a broker")
+    .showHelpAfterError("(add --help for usage)")
+    .configureOutput({ outputError: (s, write) => write(s) });
+
+  program
+    .command("cluster")
+    .description("run every node of a layout as child processes under a supervisor (default: manager, logger, proxy, worker-1, worker-2 on 127.0.0.1)")
+    .option("--layout <file>", "cluster layout (JSON); default: the built-in 5-node layout")
+    .option("--script <module>", "node script (ES module, default export receives the node); repeatable", collect, [])
+    .option("--log-dir <dir>", "where log receivers write <path>.log", "logs")
+    .addOption(logFormatOption())
+    .addOption(new Option("--proxy <host>", "who hosts the central broker").choices(["manager", "supervisor"]).default("manager"))
+    .addOption(coreOption())
+    .action(async (opts) => {
+      const layout: ClusterLayout = opts.layout ? readLayoutFile(opts.layout) : parseLayout(DEFAULT_LAYOUT, "built-in layout");
+      process.exitCode = await runCluster({
+        layout,
+        scripts: (opts.script as string[]).map((s) => resolve(s)),
+        logDir: resolve(opts.logDir),
+        logFormat: opts.logFormat as LogFormat,
+        proxy: opts.proxy,
+        core: opts.core,
+        cli: process.argv[1],
+      });
+    });
+
+  program
+    .command("run")
+    .description("run one node of a layout in the foreground")
+    .option("--layout <file>", "cluster layout (JSON)")
+    .requiredOption("--node <name>", "this node's name in the layout")
+    .option("--script <module>", "node script (ES module); repeatable", collect, [])
+    .option("--log-dir <dir>", "where a log receiver writes <path>.log", "logs")
+    .addOption(logFormatOption())
+    .addOption(coreOption())
+    .action(async (opts) => {
+      const fromSupervisor = process.env.ZMQ_CLUSTER_LAYOUT;
+      let layout: ClusterLayout;
+      if (opts.layout) layout = readLayoutFile(opts.layout);
+      else if (fromSupervisor) layout = parseLayout(JSON.parse(fromSupervisor), "supervisor layout");
+      else throw new LayoutError("run: --layout <file> is required");
+      checkNodeName(layout, opts.node, opts.layout ?? "layout");
+      process.exitCode = await runNode({
+        layout,
+        name: opts.node,
+        scripts: opts.script,
+        logDir: resolve(opts.logDir),
+        logFormat: opts.logFormat as LogFormat,
+        core: opts.core,
+        supervised: process.env.ZMQ_CLUSTER_SUPERVISED === "1",
+        // The supervisor hosts the broker: nodes neither run nor bind one.
+        options: process.env.ZMQ_CLUSTER_NO_PROXY === "1" ? { run_proxy_thread: false } : undefined,
+      });
+    });
+
+  program
+    .command("proxy")
+    .description("run a standalone central broker (XSUB <-> XPUB forwarder)")
+    .option("--listen-xpub <endpoint>", "broker XPUB bind address (nodes' connect_xsub_endpoint)", endpointArg, "tcp://127.0.0.1:5555")
+    .option("--listen-xsub <endpoint>", "broker XSUB bind address (nodes' connect_xpub_endpoint)", endpointArg, "tcp://127.0.0.1:5556")
+    .addOption(new Option("--engine <engine>", "native: libzmq's proxy; counting: keeps upstream's 8 proxy counters").choices(["native", "counting"]).default("native"))
+    .option("--ipv6", "enable IPv6 on the broker sockets (ZMQ_IPV6)", false)
+    .action(async (opts) => {
+      const options = resolveOptions({ listen_xpub_endpoint: opts.listenXpub, listen_xsub_endpoint: opts.listenXsub, ipv6: opts.ipv6 });
+      let broker;
+      try {
+        broker = await startBroker({ ...options, engine: opts.engine });
+      } catch (err) {
+        process.stderr.write(`error: ${(err as Error).message}\nfatal error: Failed to spawn ZeroMQ proxy thread\n`);
+        process.exitCode = 1;
+        return;
+      }
+      process.stdout.write(`broker listening: xpub ${broker.xpubEndpoint}, xsub ${broker.xsubEndpoint} (${broker.engine})\n`);
+      await new Promise<void>((resolveStop) => {
+        const stop = () => {
+          process.stderr.write("received termination signal\n");
+          resolveStop();
+        };
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      });
+      const stats = broker.stats();
+      await broker.stop();
+      if (stats) process.stdout.write(`broker stats: ${JSON.stringify(stats)}\n`);
+    });
+
+  return program;
+}
+
+export async function main(argv = process.argv): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    // Configuration problems are one clear line, never a stack trace.
+    if (err instanceof LayoutError || err instanceof OptionsError) {
+      process.stderr.write(`zmq-cluster: ${err.message}\n`);
+    } else {
+      process.stderr.write(`zmq-cluster: ${(err as Error).message}\n`);
+    }
+    process.exitCode = 1;
+  }
+}
+
+await main();

@@ -1,0 +1,129 @@
+// Loggers write every received stream to <log-dir>/<path>.log, in Zeek's
+// JSON style (one object per line, nested record fields already flattened
+// as `id.orig_h`) or Zeek's tab-separated ASCII format with its header.
+// Ports the observable output of Zeek's Log::WRITER_ASCII (threading/
+// formatters/{JSON,Ascii}.cc): time as epoch seconds with 6 decimals, bool
+// as T/F (TSV) or true/false (JSON), unset as `-`, empty containers and
+// strings as `(empty)`, containers joined by `,`.
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import type { LogField, ReceivedLogBatch } from "../adapters/node/index";
+import { logValueToJson, logValueToText } from "./log-values";
+
+export type LogFormat = "json" | "tsv";
+
+interface OpenLog {
+  fd: number;
+  fields: LogField[];
+  chunks: string[];
+  bytes: number;
+}
+
+const FLUSH_BYTES = 1 << 18;
+
+export class LogFileWriters {
+  private files = new Map<string, OpenLog>();
+  private flushScheduled = false;
+  /** Records written so far, all files. */
+  written = 0;
+
+  constructor(
+    readonly dir: string,
+    readonly format: LogFormat = "json",
+  ) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  /** Append one batch to its path's file (opening it, with a TSV header, on first use). */
+  write(batch: ReceivedLogBatch): void {
+    const { header, records } = batch;
+    const f = this.open(header.path, header.fields);
+    const names = header.fields.map((x) => x.name);
+    let out = "";
+    if (this.format === "json") {
+      for (const rec of records) {
+        let line = "{";
+        let first = true;
+        for (let i = 0; i < names.length; i++) {
+          const v = rec[i];
+          if (v === undefined || v === null) continue; // Zeek's JSON writer omits unset fields
+          line += (first ? "" : ",") + JSON.stringify(names[i]) + ":" + logValueToJson(v);
+          first = false;
+        }
+        out += line + "}\n";
+      }
+    } else {
+      for (const rec of records) {
+        let line = "";
+        for (let i = 0; i < names.length; i++) line += (i ? "\t" : "") + logValueToText(rec[i]);
+        out += line + "\n";
+      }
+    }
+    f.chunks.push(out);
+    f.bytes += out.length;
+    this.written += records.length;
+    if (f.bytes >= FLUSH_BYTES) this.flushFile(f);
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Write everything buffered to the files. */
+  flush(): void {
+    this.flushScheduled = false;
+    for (const f of this.files.values()) this.flushFile(f);
+  }
+
+  /** Flush and close every file (TSV gets its #close line). */
+  close(): void {
+    this.flush();
+    for (const f of this.files.values()) {
+      if (this.format === "tsv") writeSync(f.fd, `#close\t${zeekDate(new Date())}\n`);
+      closeSync(f.fd);
+    }
+    this.files.clear();
+  }
+
+  private open(path: string, fields: LogField[]): OpenLog {
+    let f = this.files.get(path);
+    if (f) return f;
+    const fd = openSync(join(this.dir, `${safePath(path)}.log`), "a");
+    f = { fd, fields, chunks: [], bytes: 0 };
+    this.files.set(path, f);
+    if (this.format === "tsv") {
+      const h = [
+        "#separator \\x09",
+        "#set_separator\t,",
+        "#empty_field\t(empty)",
+        "#unset_field\t-",
+        `#path\t${path}`,
+        `#open\t${zeekDate(new Date())}`,
+        `#fields\t${fields.map((x) => x.name).join("\t")}`,
+        `#types\t${fields.map((x) => x.type).join("\t")}`,
+      ];
+      f.chunks.push(h.join("\n") + "\n");
+    }
+    return f;
+  }
+
+  private flushFile(f: OpenLog): void {
+    if (f.chunks.length === 0) return;
+    const data = f.chunks.join("");
+    f.chunks = [];
+    f.bytes = 0;
+    writeSync(f.fd, data);
+  }
+}
+
+/** Zeek's #open/#close timestamp: 2026-11-25-16-20-38. */
+function zeekDate(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}-${p(d.getHours())}-${p(d.getMinutes())}-${p(d.getSeconds())}`;
+}
+
+/** A log path is a file name: no directory parts from a remote sender. */
+function safePath(path: string): string {
+  const s = path.replace(/[/\\\0]/g, "_").replace(/^\.+/, "_");
+  return s.length > 0 ? s : "_";
+}

@@ -1,0 +1,188 @@
+// `zmq-cluster cluster`: a supervisor in the manner of `zeek -j`.
+//
+// Starts every node of the layout as its own child process (`zmq-cluster
+// run`), prefixes each child's output with its node name, restarts a node
+// that dies unexpectedly (it rejoins with a new node id; its peers see
+// node_down, then node_up), and on SIGINT/SIGTERM stops the cluster in
+// order: workers and proxies, then the manager, loggers last so the final
+// log batches land. With `proxy: "supervisor"` the broker runs here instead
+// of in the manager (upstream's supervisor-hosted proxy): the supervisor is
+// no cluster node and takes no part in the hello handshake.
+//
+// A child that exits with status 0 stopped on purpose (a script called
+// terminate()) and is not restarted; when every node has stopped, so does
+// the supervisor.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+import { startBroker, resolveOptions, type Broker, type ClusterLayout } from "../adapters/node/index";
+import type { LogFormat } from "./log-writers";
+
+export interface SupervisorOptions {
+  layout: ClusterLayout;
+  scripts: string[];
+  logDir: string;
+  logFormat: LogFormat;
+  proxy: "manager" | "supervisor";
+  core?: "js" | "wasm";
+  /** The CLI entry to run children with (process.argv[1]). */
+  cli: string;
+  out?: NodeJS.WritableStream;
+  err?: NodeJS.WritableStream;
+}
+
+/** Stop order: lower first. */
+const STOP_PHASE: Record<string, number> = { worker: 0, proxy: 0, manager: 1, logger: 2 };
+const STOP_GRACE_MS = 10_000;
+const BACKOFF_START_MS = 250;
+const BACKOFF_MAX_MS = 5_000;
+/** A node that dies this many times in a row within QUICK_DEATH_MS of starting has failed for good. */
+const MAX_QUICK_DEATHS = 5;
+const QUICK_DEATH_MS = 2_000;
+
+interface Child {
+  name: string;
+  type: string;
+  proc?: ChildProcess;
+  exited?: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  startedAt: number;
+  backoff: number;
+  quickDeaths: number;
+  lastCode: number | null;
+  done: boolean;
+  restartTimer?: NodeJS.Timeout;
+}
+
+export async function runCluster(o: SupervisorOptions): Promise<number> {
+  const out = o.out ?? process.stdout;
+  const err = o.err ?? process.stderr;
+  const say = (line: string) => out.write(`[supervisor] ${line}\n`);
+  let broker: Broker | undefined;
+  let stopping = false;
+  let failed = false;
+
+  const layoutJson = JSON.stringify(o.layout);
+  if (o.proxy === "supervisor") {
+    const opts = resolveOptions(o.layout.zeromq);
+    try {
+      broker = await startBroker(opts);
+    } catch (e) {
+      err.write(`error: ${(e as Error).message}\nfatal error: Failed to spawn ZeroMQ proxy thread\n`);
+      return 1;
+    }
+    say(`broker listening: xpub ${broker.xpubEndpoint}, xsub ${broker.xsubEndpoint}`);
+  }
+
+  const children: Child[] = Object.entries(o.layout.nodes)
+    .map(([name, n]) => ({ name, type: n.node_type, startedAt: 0, backoff: BACKOFF_START_MS, quickDeaths: 0, lastCode: null, done: false }))
+    // The manager first: by default it hosts the broker.
+    .sort((a, b) => Number(b.type === "manager") - Number(a.type === "manager"));
+
+  let resolveAllDone!: () => void;
+  const allDone = new Promise<void>((r) => (resolveAllDone = r));
+  const checkAllDone = () => {
+    if (children.every((c) => c.done)) resolveAllDone();
+  };
+
+  const spawnChild = (c: Child) => {
+    const args = [o.cli, "run", "--node", c.name, "--log-dir", o.logDir, "--log-format", o.logFormat];
+    if (o.core) args.push("--core", o.core);
+    for (const s of o.scripts) args.push("--script", s);
+    const env: NodeJS.ProcessEnv = { ...process.env, ZMQ_CLUSTER_LAYOUT: layoutJson, ZMQ_CLUSTER_SUPERVISED: "1" };
+    if (o.proxy === "supervisor") env.ZMQ_CLUSTER_NO_PROXY = "1";
+    // A process group of its own: a terminal's Ctrl-C reaches only the
+    // supervisor, which then stops the nodes in order.
+    const proc = spawn(process.execPath, args, { env, stdio: ["pipe", "pipe", "pipe"], detached: true });
+    c.proc = proc;
+    c.startedAt = Date.now();
+    prefixLines(proc.stdout!, out, c.name);
+    prefixLines(proc.stderr!, err, c.name);
+    c.exited = new Promise((resolve) => proc.once("exit", (code, signal) => resolve({ code, signal })));
+    void c.exited.then(({ code, signal }) => onExit(c, code, signal));
+  };
+
+  const onExit = (c: Child, code: number | null, signal: NodeJS.Signals | null) => {
+    c.proc = undefined;
+    c.lastCode = code;
+    if (stopping) {
+      c.done = true;
+      return;
+    }
+    if (code === 0) {
+      say(`${c.name} stopped`);
+      c.done = true;
+      checkAllDone();
+      return;
+    }
+    const quick = Date.now() - c.startedAt < QUICK_DEATH_MS;
+    c.quickDeaths = quick ? c.quickDeaths + 1 : 0;
+    if (!quick) c.backoff = BACKOFF_START_MS;
+    const how = signal ? `signal ${signal}` : `status ${code}`;
+    if (c.quickDeaths >= MAX_QUICK_DEATHS) {
+      say(`${c.name} failed ${c.quickDeaths} times in a row right after starting (${how}); stopping the cluster`);
+      failed = true;
+      c.done = true;
+      void shutdown();
+      return;
+    }
+    say(`${c.name} exited unexpectedly (${how}); restarting in ${(c.backoff / 1000).toFixed(2)} s`);
+    c.restartTimer = setTimeout(() => {
+      c.restartTimer = undefined;
+      if (!stopping) spawnChild(c);
+    }, c.backoff);
+    c.backoff = Math.min(c.backoff * 2, BACKOFF_MAX_MS);
+  };
+
+  let shuttingDown: Promise<void> | undefined;
+  const shutdown = () => {
+    shuttingDown ??= (async () => {
+      stopping = true;
+      for (const c of children) if (c.restartTimer) clearTimeout(c.restartTimer);
+      for (const phase of [0, 1, 2]) {
+        const group = children.filter((c) => (STOP_PHASE[c.type] ?? 0) === phase && c.proc);
+        await Promise.all(group.map((c) => stopChild(c)));
+      }
+      for (const c of children) c.done = true;
+      resolveAllDone();
+    })();
+    return shuttingDown;
+  };
+
+  const stopChild = async (c: Child) => {
+    const proc = c.proc;
+    if (!proc || !c.exited) return;
+    proc.kill("SIGTERM");
+    const killer = setTimeout(() => {
+      say(`${c.name} did not stop within ${STOP_GRACE_MS / 1000} s; killing it`);
+      proc.kill("SIGKILL");
+    }, STOP_GRACE_MS);
+    const { code, signal } = await c.exited;
+    clearTimeout(killer);
+    if (code !== 0) {
+      failed = true;
+      say(`${c.name} stopped with ${signal ? `signal ${signal}` : `status ${code}`}`);
+    }
+  };
+
+  const onSignal = () => {
+    say("received termination signal, stopping the cluster");
+    void shutdown();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  say(`starting ${children.length} nodes: ${children.map((c) => c.name).join(", ")}`);
+  for (const c of children) spawnChild(c);
+  await allDone;
+  if (shuttingDown) await shuttingDown;
+  process.off("SIGINT", onSignal);
+  process.off("SIGTERM", onSignal);
+  await broker?.stop();
+  const anyFailed = failed || children.some((c) => c.lastCode !== 0 && c.lastCode !== null);
+  say(anyFailed ? "cluster stopped; a node failed" : "cluster stopped");
+  return anyFailed ? 1 : 0;
+}
+
+function prefixLines(from: NodeJS.ReadableStream, to: NodeJS.WritableStream, name: string): void {
+  const rl = createInterface({ input: from, crlfDelay: Infinity });
+  rl.on("line", (line) => to.write(`[${name}] ${line}\n`));
+}
