@@ -1,0 +1,142 @@
+// The MessagePack layer: msgpackr, configured for plain MessagePack only.
+//
+// msgpackr does the generic work (strings, arrays, maps, binary, small
+// integers, parsing). Two things it cannot do by itself are done here:
+//   - write a float64 for every double: msgpackr writes integral numbers
+//     (and -0) as integers, which would turn 1.0 into 1 and lose -0's sign;
+//   - read and write our extension types without its own extensions.
+// Both go through one mechanism: a `RawBytes` value whose bytes (a float64
+// or a whole ext value, framed by `ext()` below exactly as msgpackr and
+// Python's msgpack frame them) are copied to the output as they are.
+//
+// Interop (anchors.md C.4): `useRecords: false` on both sides, so no
+// msgpackr records/structures are written. We never hand msgpackr a Date,
+// Set, Error, RegExp, typed array other than Uint8Array, undefined or bigint,
+// so none of its own extensions are written either.
+//
+// msgpackr keeps its extension table in module state. We register readers for
+// our ext codes only (1..10, none of which msgpackr uses itself); another
+// msgpackr user in the same process would see our ExtValue objects for those
+// codes instead of an "Unknown extension" error, and nothing else changes.
+
+import { addExtension, Packr, Unpackr } from "msgpackr";
+import { CodecError } from "./errors";
+
+/** Our MessagePack extension type codes (see docs/wire-format.md). */
+export const EXT = {
+  count: 1,
+  int: 2,
+  time: 3,
+  interval: 4,
+  addr: 5,
+  subnet: 6,
+  port: 7,
+  enum: 8,
+  set: 9,
+  table: 10,
+} as const;
+export type ExtName = keyof typeof EXT;
+export const EXT_NAMES: Record<number, ExtName> = Object.fromEntries(Object.entries(EXT).map(([k, v]) => [v, k as ExtName]));
+
+/** Pre-encoded MessagePack bytes that are written to the output verbatim. */
+export class RawBytes {
+  constructor(readonly bytes: Uint8Array) {}
+}
+
+/** An ext value as read from the wire: its type code and payload (a copy). */
+export class ExtValue {
+  constructor(
+    readonly type: number,
+    readonly data: Uint8Array,
+  ) {}
+}
+
+type Alloc = (size: number) => { target: Uint8Array; position: number };
+
+// The first registration carries the RawBytes writer; msgpackr insists that a
+// Class extension has a type code, so it shares code 1 with the reader for 1.
+addExtension({
+  Class: RawBytes,
+  type: EXT.count,
+  pack: ((value: RawBytes, alloc: Alloc) => {
+    const { target, position } = alloc(value.bytes.length);
+    target.set(value.bytes, position);
+    // Returning nothing tells msgpackr the bytes are already written.
+  }) as unknown as (value: unknown) => Uint8Array,
+  unpack: (data: Uint8Array) => new ExtValue(EXT.count, Uint8Array.prototype.slice.call(data)),
+});
+for (const code of Object.values(EXT)) {
+  if (code === EXT.count) continue;
+  addExtension({ type: code, unpack: (data: Uint8Array) => new ExtValue(code, Uint8Array.prototype.slice.call(data)) });
+}
+
+const packr = new Packr({ useRecords: false, moreTypes: false, bundleStrings: false, useFloat32: 0 });
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: false, int64AsType: "bigint", copyBuffers: true, useFloat32: 0 });
+
+/**
+ * A value tree msgpackr packs as plain MessagePack: null, boolean, string,
+ * Uint8Array (bin), non-negative safe integers (our envelope fields), arrays,
+ * Maps with string keys, and RawBytes.
+ */
+export type WireTree = null | boolean | string | number | Uint8Array | RawBytes | WireTree[] | Map<string, WireTree>;
+
+export function pack(tree: WireTree): Uint8Array {
+  return packr.pack(tree);
+}
+
+/** A float64 (0xcb), always, whatever the number. */
+export function float64(n: number): RawBytes {
+  const b = new Uint8Array(9);
+  b[0] = 0xcb;
+  new DataView(b.buffer).setFloat64(1, n);
+  return new RawBytes(b);
+}
+
+/** An ext value framed as MessagePack prescribes (fixext for 1/2/4/8/16 bytes). */
+export function ext(type: number, data: Uint8Array): RawBytes {
+  const n = data.length;
+  let head: number[];
+  if (n === 1) head = [0xd4];
+  else if (n === 2) head = [0xd5];
+  else if (n === 4) head = [0xd6];
+  else if (n === 8) head = [0xd7];
+  else if (n === 16) head = [0xd8];
+  else if (n < 0x100) head = [0xc7, n];
+  else if (n < 0x10000) head = [0xc8, n >> 8, n & 0xff];
+  else head = [0xc9, (n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
+  const b = new Uint8Array(head.length + 1 + n);
+  b.set(head, 0);
+  b[head.length] = type;
+  b.set(data, head.length + 1);
+  return new RawBytes(b);
+}
+
+/** The header of a MessagePack array of `n` elements. */
+export function arrayHeader(n: number): Uint8Array {
+  if (n < 16) return Uint8Array.of(0x90 | n);
+  if (n < 0x10000) return Uint8Array.of(0xdc, n >> 8, n & 0xff);
+  return Uint8Array.of(0xdd, (n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff);
+}
+
+/**
+ * Parse one MessagePack value that fills `bytes` exactly. Whatever goes
+ * wrong becomes a CodecError ("truncated", "malformed" or, when the input
+ * nests so deep that the parser runs out of stack, "too-deep").
+ */
+export function unpack(bytes: Uint8Array, path: string): unknown {
+  if (!(bytes instanceof Uint8Array)) throw new CodecError("type", path, "a payload must be a Uint8Array or Buffer");
+  if (bytes.length === 0) throw new CodecError("truncated", path, "empty payload");
+  try {
+    return unpackr.unpack(bytes);
+  } catch (err) {
+    const e = err as { message?: string; incomplete?: boolean };
+    const msg = typeof e?.message === "string" ? e.message : String(err);
+    if (err instanceof RangeError && /call stack/i.test(msg)) {
+      throw new CodecError("too-deep", path, "MessagePack nested too deep to parse", { cause: err });
+    }
+    if (e?.incomplete || /Unexpected end/.test(msg) || /outside the bounds/.test(msg)) {
+      throw new CodecError("truncated", path, `MessagePack data ends too early (${bytes.length} bytes)`, { cause: err });
+    }
+    throw new CodecError("malformed", path, `not valid MessagePack: ${msg.slice(0, 120)}`, { cause: err });
+  }
+}
