@@ -1,0 +1,218 @@
+// Log batch codec: frame 3 of ["log-write", sender node id, format, batch].
+//
+// Like upstream's zeek-bin-serializer (design §1.7), a batch carries its own
+// schema, so a logger that is not Zeek can write the records without knowing
+// the stream: a header (stream, writer, filter, path, and per field its
+// flattened name, Zeek type and optional flag), then the records, each the
+// values in field order. Layout (docs/wire-format.md §5):
+//   [ {"stream": str, "writer": str, "filter": str, "path": str,
+//      "fields": [ {"name": str, "type": str, "optional": bool}, ... ]},
+//     [ [v1, v2, ...], ... ] ]
+
+import { CodecError, subPath } from "./errors";
+import { arrayHeader, pack, RawBytes, unpack, type WireTree } from "./msgpack";
+import { checkLogValue, coerceLogValue, formatLogType, parseLogType, type LogType } from "./types";
+import { valueFromWire, valueToWire } from "./value-codec";
+import { checkString, type ZeekInput, type ZeekValue } from "./values";
+
+/** Frame 2 for log batches in this format. */
+export const LOG_FORMAT = "zmq-cluster-log-msgpack-v1";
+
+/** Frame 0 of a log message (upstream's literal; receivers do not check it). */
+export const LOG_WRITE_TOPIC = "log-write";
+
+/** One column of a log stream. */
+export interface LogField {
+  /** Flattened name, e.g. `id.orig_h`. */
+  name: string;
+  /** Zeek type as the ASCII writer prints it: `count`, `set[string]`, ... */
+  type: string;
+  /** May be unset (null) in a record. */
+  optional: boolean;
+}
+
+/** What a batch says about its stream (upstream's LogWriteHeader plus the schema). */
+export interface LogHeader {
+  /** Log stream id, e.g. `Conn::LOG`. */
+  stream: string;
+  /** Writer, e.g. `Log::WRITER_ASCII`. */
+  writer: string;
+  /** Filter name, e.g. `default`. */
+  filter: string;
+  /** Path, e.g. `conn`. */
+  path: string;
+  fields: LogField[];
+}
+
+export interface LogBatch {
+  header: LogHeader;
+  /** Each record: values in field order, null for unset optional fields. */
+  records: ZeekValue[][];
+}
+
+const ROOT = "log";
+const HEADER_KEYS = ["stream", "writer", "filter", "path"] as const;
+
+// Parsed field types, per fields array (batches of one stream share it).
+const layouts = new WeakMap<readonly LogField[], LogType[]>();
+
+/** Validate a field list once and return the parsed types. */
+export function checkLogFields(fields: readonly LogField[], path = subPath(ROOT, "fields")): LogType[] {
+  const cached = layouts.get(fields);
+  if (cached) return cached;
+  if (!Array.isArray(fields) || fields.length === 0) throw new CodecError("shape", path, "a log stream has at least one field");
+  const seen = new Set<string>();
+  const types = fields.map((f, i) => {
+    const p = subPath(path, i);
+    if (typeof f !== "object" || f === null) throw new CodecError("shape", p, "a field is {name, type, optional}");
+    if (typeof f.name !== "string" || f.name.length === 0) throw new CodecError("shape", p, "a field name is a non-empty string");
+    checkString(f.name, p);
+    if (seen.has(f.name)) throw new CodecError("shape", p, `duplicate field name ${JSON.stringify(f.name)}`);
+    seen.add(f.name);
+    if (typeof f.optional !== "boolean") throw new CodecError("shape", p, `field ${f.name}: optional must be a boolean`);
+    return parseLogType(f.type, subPath(p, f.name));
+  });
+  layouts.set(fields, types);
+  return types;
+}
+
+function checkHeaderStrings(h: LogHeader, path: string): void {
+  for (const key of HEADER_KEYS) {
+    const v = h[key];
+    if (typeof v !== "string" || v.length === 0) throw new CodecError("shape", subPath(path, key), `${key} must be a non-empty string`);
+    checkString(v, subPath(path, key));
+  }
+}
+
+function recordPath(index: number): string {
+  return subPath(subPath(ROOT, "records"), index);
+}
+
+/**
+ * Encode one record (values in field order) on its own. The friendly
+ * spellings are accepted (coerceLogValue); null/undefined only for optional
+ * fields. The result can be kept and later put into a batch with
+ * assembleLogBatch, so a record is checked when it is logged, not when the
+ * batch goes out.
+ */
+export function encodeLogRecord(fields: readonly LogField[], values: readonly ZeekInput[], index = 0): Uint8Array {
+  const types = checkLogFields(fields);
+  const path = recordPath(index);
+  if (!Array.isArray(values)) throw new CodecError("type", path, "a log record is an array of values in field order");
+  if (values.length !== fields.length) {
+    throw new CodecError("shape", path, `a record of this stream has ${fields.length} values, got ${values.length}`);
+  }
+  const tree = values.map((v, i): WireTree => {
+    const f = fields[i]!;
+    const p = subPath(path, f.name);
+    if (v === null || v === undefined) {
+      if (!f.optional) throw new CodecError("type", p, "field is not optional but has no value");
+      return null;
+    }
+    return valueToWire(coerceLogValue(v, types[i]!, p), p, 0);
+  });
+  return pack(tree);
+}
+
+function headerTree(header: LogHeader): WireTree {
+  checkHeaderStrings(header, subPath(ROOT, "header"));
+  const types = checkLogFields(header.fields);
+  return new Map<string, WireTree>([
+    ["stream", header.stream],
+    ["writer", header.writer],
+    ["filter", header.filter],
+    ["path", header.path],
+    [
+      "fields",
+      header.fields.map(
+        (f, i) =>
+          new Map<string, WireTree>([
+            ["name", f.name],
+            ["type", formatLogType(types[i]!)],
+            ["optional", f.optional],
+          ]),
+      ),
+    ],
+  ]);
+}
+
+/** Put records made by encodeLogRecord (same fields) into one batch payload. */
+export function assembleLogBatch(header: LogHeader, encodedRecords: readonly Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const r of encodedRecords) size += r.length;
+  const head = arrayHeader(encodedRecords.length);
+  const body = new Uint8Array(head.length + size);
+  body.set(head, 0);
+  let at = head.length;
+  for (const r of encodedRecords) {
+    body.set(r, at);
+    at += r.length;
+  }
+  return pack([headerTree(header), new RawBytes(body)]);
+}
+
+/** Encode a whole batch: header plus records (values in field order). */
+export function encodeLogBatch(header: LogHeader, records: readonly (readonly ZeekInput[])[]): Uint8Array {
+  checkLogFields(header.fields);
+  if (!Array.isArray(records)) throw new CodecError("type", subPath(ROOT, "records"), "records must be an array");
+  return assembleLogBatch(
+    header,
+    records.map((r, i) => encodeLogRecord(header.fields, r, i)),
+  );
+}
+
+function readHeader(x: unknown): LogHeader {
+  const path = subPath(ROOT, "header");
+  if (!(x instanceof Map)) throw new CodecError("shape", path, "the batch header must be a map");
+  const get = (key: string): unknown => x.get(key);
+  const header = {} as LogHeader;
+  for (const key of HEADER_KEYS) {
+    const v = get(key);
+    if (typeof v !== "string" || v.length === 0) throw new CodecError("shape", subPath(path, key), `${key} must be a non-empty string`);
+    header[key] = v;
+  }
+  const fields = get("fields");
+  const fieldsPath = subPath(path, "fields");
+  if (!Array.isArray(fields)) throw new CodecError("shape", fieldsPath, "fields must be an array of {name, type, optional} maps");
+  header.fields = fields.map((f, i): LogField => {
+    const p = subPath(fieldsPath, i);
+    if (!(f instanceof Map)) throw new CodecError("shape", p, "a field must be a {name, type, optional} map");
+    const name = f.get("name");
+    const type = f.get("type");
+    const optional = f.has("optional") ? f.get("optional") : false;
+    if (typeof name !== "string" || typeof type !== "string" || typeof optional !== "boolean") {
+      throw new CodecError("shape", p, "a field needs name (str), type (str) and optional (bool)");
+    }
+    return { name, type, optional };
+  });
+  checkLogFields(header.fields, fieldsPath);
+  return header;
+}
+
+/** Decode a batch payload; CodecError (never anything else) on bad input. */
+export function decodeLogBatch(bytes: Uint8Array): LogBatch {
+  const top = unpack(bytes, ROOT);
+  if (!Array.isArray(top) || top.length !== 2) throw new CodecError("shape", ROOT, "a log batch is a MessagePack array [header, records]");
+  const header = readHeader(top[0]);
+  const types = checkLogFields(header.fields);
+  const rows = top[1];
+  if (!Array.isArray(rows)) throw new CodecError("shape", subPath(ROOT, "records"), "records must be an array of arrays");
+  const records = rows.map((row, r): ZeekValue[] => {
+    const path = recordPath(r);
+    if (!Array.isArray(row) || row.length !== header.fields.length) {
+      throw new CodecError("shape", path, `a record must be an array of ${header.fields.length} values`);
+    }
+    return row.map((x, i) => {
+      const f = header.fields[i]!;
+      const p = subPath(path, f.name);
+      const v = valueFromWire(x, p, 0);
+      if (v === null) {
+        if (!f.optional) throw new CodecError("type", p, "field is not optional but has no value");
+      } else {
+        checkLogValue(v, types[i]!, p);
+      }
+      return v;
+    });
+  });
+  return { header, records };
+}
