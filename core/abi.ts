@@ -226,15 +226,19 @@ function decodeUtf8(p: usize, n: usize): string {
  * first and check `ok` once before acting.
  */
 class Reader {
-  pos: usize;
-  end: usize;
+  pos: usize = 0;
+  end: usize = 0;
   code: i32 = 0;
   why: string = "";
 
-  constructor(ptr: usize, len: usize) {
+  /** Start on a new record (one Reader serves every call: an allocation per call costs more than the call). */
+  reset(ptr: usize, len: usize): Reader {
     this.pos = ptr;
     this.end = ptr + len;
+    this.code = 0;
+    this.why = "";
     if (this.end < ptr) this.fail(E_RECORD, "record runs past the end of memory");
+    return this;
   }
 
   get ok(): bool {
@@ -405,6 +409,7 @@ class Writer {
 }
 
 const result = new Writer();
+const reader = new Reader();
 
 /** Success with an empty result. */
 function ok(value: i32): i32 {
@@ -530,7 +535,7 @@ export function zc_result_len(): i32 {
 
 /** Config record: str node, str node_id, options. Returns a handle >= 0 or an error code. */
 export function zc_create(ptr: usize, len: u32): i32 {
-  const r = new Reader(ptr, len);
+  const r = reader.reset(ptr, len);
   const node = r.str("node");
   const id = r.str("node_id");
   const opts = readOptions(r);
@@ -545,7 +550,7 @@ export function zc_create(ptr: usize, len: u32): i32 {
 /** Options record (the tail of a config record) applied to a live instance. */
 export function zc_configure(h: i32, ptr: usize, len: u32): i32 {
   if (!isLive(h)) return badHandle(h);
-  const r = new Reader(ptr, len);
+  const r = reader.reset(ptr, len);
   const opts = readOptions(r);
   if (!r.done()) return failed(r);
   applyOptions(h, opts);
@@ -565,7 +570,7 @@ export function zc_destroy(h: i32): i32 {
  */
 export function zc_input(h: i32, ptr: usize, len: u32, now: f64): i32 {
   if (!isLive(h)) return badHandle(h);
-  const r = new Reader(ptr, len);
+  const r = reader.reset(ptr, len);
   const kind = r.u32("input kind");
   if (!r.ok) return failed(r);
   if (kind == IN_SUBSCRIPTION || kind == IN_UNSUBSCRIPTION) {
@@ -709,7 +714,7 @@ export function zc_counter(h: i32, which: i32): f64 {
  * result buffer; returns its length or an error code.
  */
 export function zc_query(h: i32, ptr: usize, len: u32): i32 {
-  const r = new Reader(ptr, len);
+  const r = reader.reset(ptr, len);
   const op = r.u32("query op");
   if (!r.ok) return failed(r);
   const pure = op == Q_ROLE_TOPIC || op == Q_POOL_TOPIC || op == Q_NODE_ID_FOR || op == Q_CORE_API_VERSION;
