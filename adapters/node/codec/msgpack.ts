@@ -127,7 +127,9 @@ export function unpack(bytes: Uint8Array, path: string): unknown {
   if (!(bytes instanceof Uint8Array)) throw new CodecError("type", path, "a payload must be a Uint8Array or Buffer");
   if (bytes.length === 0) throw new CodecError("truncated", path, "empty payload");
   try {
-    return unpackr.unpack(bytes);
+    // A fresh view: msgpackr caches a DataView as a property on what it reads,
+    // and the caller's buffer should come back as it went in.
+    return unpackr.unpack(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (err) {
     const e = err as { message?: string; incomplete?: boolean };
     const msg = typeof e?.message === "string" ? e.message : String(err);
