@@ -93,7 +93,7 @@ describe("helpers", () => {
     expect(port("53/udp").proto).toBe("udp");
     expect(() => port(70000, "tcp")).toThrow(/0..65535/);
     expect(() => port("80")).toThrow(/number\/tcp/);
-    expect(() => (port as (n: number) => unknown)(80)).toThrow(/needs a protocol/);
+    expect(() => (port as unknown as (n: number) => unknown)(80)).toThrow(/needs a protocol/);
   });
 
   it("count, int and double check their ranges", () => {
