@@ -509,6 +509,7 @@ const blocks = new Map<usize, ArrayBuffer>();
  * 0 when size exceeds 1 GiB (ArrayBuffer's limit); running out of memory traps.
  */
 export function zc_alloc(size: u32): usize {
+  result.reset();
   if (size > 0x3fffffff) return 0;
   const b = new ArrayBuffer(<i32>size);
   const p = changetype<usize>(b);

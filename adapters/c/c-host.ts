@@ -25,6 +25,9 @@ export class ZcHostProcess {
   constructor(binary: string = cHostBinary()) {
     if (!existsSync(binary)) throw new Error(`${binary} is missing: run \`npm run build && npm run build:c\``);
     this.child = spawn(binary, [], { stdio: ["pipe", "pipe", "pipe"] });
+    // After a trap the child is gone; writing to it then is an EPIPE that
+    // the exit status already explains.
+    this.child.stdin.on("error", () => {});
     this.child.stderr.setEncoding("utf8");
     this.child.stderr.on("data", (d: string) => (this.stderr += d));
     this.exited = new Promise((resolve) => {

@@ -133,8 +133,12 @@ export class ZcModule {
     return utf16.decode(mem.subarray(ptr, ptr + len));
   }
 
-  /** Run one export; a trap kills the instance. */
-  private call<T>(f: () => T): T {
+  /**
+   * Run code that calls into the module: a trap marks the instance dead and
+   * becomes a ZcTrap (with env.abort's text when there was one), thrown
+   * again by every later call.
+   */
+  guard<T>(f: () => T): T {
     if (this.dead) throw this.dead;
     try {
       return f();
@@ -190,7 +194,7 @@ export class ZcModule {
   }
 
   create(node: string, nodeId: string, options: readonly ZcOption[] = []): number {
-    return this.call(() => {
+    return this.guard(() => {
       writeConfig(this.fresh(), node, nodeId, options);
       const [p, n] = this.place();
       return this.check(this.x.zc_create(p, n));
@@ -198,7 +202,7 @@ export class ZcModule {
   }
 
   configure(h: number, options: readonly ZcOption[]): void {
-    this.call(() => {
+    this.guard(() => {
       writeOptions(this.fresh(), options);
       const [p, n] = this.place();
       this.check(this.x.zc_configure(h, p, n));
@@ -206,7 +210,7 @@ export class ZcModule {
   }
 
   destroy(h: number): void {
-    this.call(() => this.check(this.x.zc_destroy(h)));
+    this.guard(() => this.check(this.x.zc_destroy(h)));
   }
 
   /**
@@ -215,7 +219,7 @@ export class ZcModule {
    * builder. Same result as input().
    */
   inputWords(h: number, now: number, kind: number, a?: number, b?: number): number {
-    return this.call(() => {
+    return this.guard(() => {
       if (this.scratchSize < 12) this.grow(256);
       const buf = this.x.memory.buffer;
       if (this.words.buffer !== buf) this.words = new DataView(buf);
@@ -238,7 +242,7 @@ export class ZcModule {
 
   /** Feed one input; returns its value (see docs/wasm-abi.md). */
   input(h: number, input: ZcInput, now: number): number {
-    return this.call(() => {
+    return this.guard(() => {
       writeInput(this.fresh(), input);
       const [p, n] = this.place();
       return this.check(this.x.zc_input(h, p, n, now));
@@ -246,7 +250,7 @@ export class ZcModule {
   }
 
   poll(h: number): ZcOutput[] {
-    return this.call(() => {
+    return this.guard(() => {
       // 4 bytes = just the count, 0: the common case, decoded for free.
       if (this.check(this.x.zc_poll(h)) === 4) return [];
       return readOutputs(this.resultBytes());
@@ -255,7 +259,7 @@ export class ZcModule {
 
   /** The next deadline in ms, -1 for none. */
   nextTimeout(h: number): number {
-    return this.call(() => {
+    return this.guard(() => {
       const t = this.x.zc_next_timeout(h);
       if (Number.isNaN(t)) this.check(ZcErr.HANDLE);
       return t;
@@ -263,7 +267,7 @@ export class ZcModule {
   }
 
   counter(h: number, which: number): number {
-    return this.call(() => {
+    return this.guard(() => {
       const v = this.x.zc_counter(h, which);
       if (Number.isNaN(v)) this.check(which >= 0 && which <= 4 ? ZcErr.HANDLE : ZcErr.KIND);
       return v;
@@ -272,7 +276,7 @@ export class ZcModule {
 
   /** zc_query with a record built by `args`; returns a reader over the reply. */
   query(h: number, op: number, args?: (w: RecordWriter) => void): RecordReader {
-    return this.call(() => {
+    return this.guard(() => {
       const w = this.fresh().u32(op);
       args?.(w);
       const [p, n] = this.place();
