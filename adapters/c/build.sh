@@ -18,4 +18,6 @@ gcc -O2 -c -I"$rt" "$out/core.c" -o "$out/core.o"
 gcc -O2 -c -I"$rt" "$rt/wasm-rt-impl.c" -o "$out/wasm-rt-impl.o"
 gcc -O2 -std=c11 -Wall -Wextra -Werror -c -I"$rt" -I"$out" adapters/c/zc_host.c -o "$out/zc_host.o"
 gcc "$out/zc_host.o" "$out/core.o" "$out/wasm-rt-impl.o" -lm -o "$out/zc-host"
+# Which module this binary carries: c-host.ts refuses to replay with a stale one.
+sha256sum build/core.wasm | cut -d' ' -f1 > "$out/core.wasm.sha256"
 echo "build/c/zc-host $(wc -c < "$out/zc-host") bytes"

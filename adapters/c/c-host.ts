@@ -3,8 +3,9 @@
 // inside the C program (wasm2c); Node only feeds lines and compares.
 
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import type { VectorHost, VectorSession } from "../vectors/driver";
 import type { VectorConfig, VectorInput, VectorOutput } from "../vectors/format";
@@ -13,6 +14,19 @@ import { createLine, destroyLine, fields, outputFromLine, stepLine } from "./vec
 
 export function cHostBinary(): string {
   return join(packageRoot(), "build", "c", "zc-host");
+}
+
+/**
+ * The C host compiles build/core.wasm in; after a rebuild of the module it
+ * would silently test the old core. build.sh records the module's sha256.
+ */
+function assertFresh(binary: string): void {
+  const stamp = join(dirname(binary), "core.wasm.sha256");
+  const wasm = join(packageRoot(), "build", "core.wasm");
+  if (!existsSync(stamp) || !existsSync(wasm)) return;
+  const built = readFileSync(stamp, "utf8").trim();
+  const now = createHash("sha256").update(readFileSync(wasm)).digest("hex");
+  if (built !== now) throw new Error(`${binary} was built from another build/core.wasm: run \`npm run build:c\``);
 }
 
 /** A zc-host child: send a line, read reply lines. One request at a time. */
@@ -24,6 +38,7 @@ export class ZcHostProcess {
 
   constructor(binary: string = cHostBinary()) {
     if (!existsSync(binary)) throw new Error(`${binary} is missing: run \`npm run build && npm run build:c\``);
+    assertFresh(binary);
     this.child = spawn(binary, [], { stdio: ["pipe", "pipe", "pipe"] });
     // After a trap the child is gone; writing to it then is an EPIPE that
     // the exit status already explains.
