@@ -302,6 +302,9 @@ def decode_log_batch(data):
 
 
 def _num(x):
+    """Numbers JSON can carry as numbers; "NaN", "Infinity", "-Infinity" and "-0" as strings."""
+    if x == 0 and math.copysign(1.0, x) < 0:
+        return "-0"
     return x if math.isfinite(x) else str(x).replace("inf", "Infinity").replace("nan", "NaN")
 
 
@@ -351,7 +354,7 @@ def zeek_json(v):
     if isinstance(v, (Count, Int)):
         return int(v)
     if isinstance(v, float):
-        return _num(float(v))
+        return float(v) if math.isfinite(v) else _num(float(v))
     if isinstance(v, bytes):
         return "".join(chr(b) if 0x20 <= b < 0x7F and b != 0x5C else "\\x%02x" % b for b in v)
     if isinstance(v, str):

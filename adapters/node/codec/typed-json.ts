@@ -1,8 +1,8 @@
 // A lossless JSON rendering of Zeek values, for debugging and interop tests.
 //
 // Every value becomes [type, body] (null stays null), with 64-bit integers as
-// decimal strings and non-finite doubles as "NaN" / "Infinity" / "-Infinity",
-// so nothing is lost in a JSON parser that reads numbers as doubles.
+// decimal strings and the doubles JSON cannot spell as "NaN" / "Infinity" /
+// "-Infinity" / "-0" (JSON.stringify writes -0 as 0), so nothing is lost.
 // tools/python/logger.py --typed prints exactly this shape; the interop test
 // compares the two.
 
@@ -12,6 +12,7 @@ import { Addr, EnumValue, Interval, Port, Subnet, Time, ZeekInt, ZeekSet, ZeekTa
 export type TypedJson = null | [string, unknown];
 
 function num(n: number): number | string {
+  if (Object.is(n, -0)) return "-0";
   return Number.isFinite(n) ? n : String(n);
 }
 
