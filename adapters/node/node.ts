@@ -73,8 +73,13 @@ export interface NodeConfig {
   name: string;
   /** Options for this node; override the layout's `zeromq` section. */
   options?: NodeOptionsInput;
-  /** Which build of the core decides: "js" (default, fastest on Node) or "wasm". */
-  core?: "js" | "wasm";
+  /**
+   * Which build of the core decides: "js" (default, fastest on Node), "wasm"
+   * (build/core.wasm via AssemblyScript's bindings) or "wasm-abi" (the same
+   * module via its raw zc_* ABI, docs/wasm-abi.md; slowest, see
+   * adapters/wasm/bench-cores.ts).
+   */
+  core?: "js" | "wasm" | "wasm-abi";
   /** Broker engine when this node runs the broker (see broker.ts). */
   brokerEngine?: BrokerEngine;
   /** Override the generated node id (tests, or a host with its own scheme). */

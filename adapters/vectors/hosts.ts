@@ -15,7 +15,7 @@ export type HostFactory = () => Promise<VectorHost & { dispose?: () => Promise<v
 export const VECTOR_HOSTS: Record<string, HostFactory> = {
   js: async () => flatHost(await loadCore("js")),
   wasm: async () => flatHost(await loadCore("wasm")),
-  "wasm-abi": async () => flatHost(await (await import("../wasm/load-node")).loadAbiCore()),
+  "wasm-abi": async () => flatHost(await loadCore("wasm-abi")),
   c: async () => (await import("../c/c-host")).cHost(),
   browser: async () => (await import("../browser/browser-host")).browserHost(),
 };
