@@ -48,23 +48,19 @@ import { resolveOptions, type NodeOptions, type NodeOptionsInput } from "./optio
 import { Sender, type Message } from "./sender";
 import { socketOptionsFor } from "./socket-options";
 import {
-  codec as defaultCodec,
-  EVENT_FORMAT,
-  LOG_FORMAT,
-  subscriptionFrame,
-  type LogBatch,
-  type LogField,
-  type LogHeader,
-  type PayloadCodec,
-} from "./wire";
+  flattenLogRecord,
+  logFieldsFromRecord,
+  logFieldsFromSchema,
+  time,
+  type LogSchema,
+  type ZeekInput,
+  type ZeekValue,
+} from "./codec/index";
+import { codec as defaultCodec, subscriptionFrame, type LogBatch, type LogField, type LogHeader, type PayloadCodec } from "./wire";
 
 /** Upstream's Cluster::LOG stream (scripts/base/frameworks/cluster/main.zeek). */
 export const CLUSTER_LOG_STREAM = "Cluster::LOG";
-const CLUSTER_LOG_FIELDS: LogField[] = [
-  { name: "ts", type: "time" },
-  { name: "node", type: "string" },
-  { name: "message", type: "string" },
-];
+const CLUSTER_LOG_SCHEMA: LogSchema = { ts: "time", node: "string", message: "string" };
 
 export interface NodeConfig {
   /** The cluster layout (validated here). */
@@ -123,7 +119,7 @@ export interface NodeCounters {
 interface StreamState {
   key: number;
   header: LogHeader;
-  pending: unknown[][];
+  pending: ZeekValue[][];
 }
 
 type Handler = (...args: any[]) => void;
@@ -167,7 +163,7 @@ export class ClusterNode extends EventEmitter {
   private stopped: Promise<void> | undefined;
   private loops: Promise<void>[] = [];
   private nodeIdBytes: Buffer;
-  private eventFormatBytes = Buffer.from(EVENT_FORMAT);
+  private eventFormatBytes: Buffer;
   private counts = {
     events_published: 0,
     events_received: 0,
@@ -188,6 +184,7 @@ export class ClusterNode extends EventEmitter {
     this.nodeType = spec.node_type;
     this.options = resolveOptions({ ...this.layout.zeromq, ...config.options });
     this.codec = config.codec ?? defaultCodec;
+    this.eventFormatBytes = Buffer.from(this.codec.eventFormat);
     this.nodeId = config.nodeId ?? makeNodeId(config.name);
     this.nodeIdBytes = Buffer.from(this.nodeId);
     this.ready = new Promise((r) => (this.resolveReady = r));
@@ -391,8 +388,10 @@ export class ClusterNode extends EventEmitter {
    * Cluster::publish(topic, event, args...). Like upstream it returns true
    * once the event is queued; a drop at the XPUB HWM happens later and is
    * counted in xpub_drops. Returns false only when the node is not running.
+   * Throws a CodecError for an argument with no Zeek type (a programming
+   * error, reported where it was made rather than dropped on the wire).
    */
-  publish(topic: string, event: string, ...args: unknown[]): boolean {
+  publish(topic: string, event: string, ...args: ZeekInput[]): boolean {
     if (this.state !== "running" && this.state !== "starting") return false;
     const payload = this.codec.encodeEvent(event, args);
     this.counts.events_published++;
@@ -425,27 +424,25 @@ export class ClusterNode extends EventEmitter {
    * (write_buffer_size, flush_interval) and pushed to the loggers; on a log
    * receiver they are delivered to its own "log" handlers.
    */
-  log(stream: string, record: Record<string, unknown>, opts: LogOptions = {}): void {
+  log(stream: string, record: { readonly [field: string]: ZeekInput }, opts: LogOptions = {}): void {
     if (this.state !== "running") {
       this.counts.log_drops++;
       return;
     }
     const st = this.streamFor(stream, record, opts);
-    const row = new Array(st.header.fields.length);
-    for (let i = 0; i < row.length; i++) row[i] = record[st.header.fields[i].name];
-    st.pending.push(row);
+    st.pending.push(flattenLogRecord(record, st.header.fields));
     this.api.logWrite(this.core.h, st.key, this.core.now());
     this.core.settle();
   }
 
-  private streamFor(stream: string, record: Record<string, unknown>, opts: LogOptions): StreamState {
+  private streamFor(stream: string, record: { readonly [field: string]: ZeekInput }, opts: LogOptions): StreamState {
     const path = opts.path ?? defaultLogPath(stream);
     const filter = opts.filter ?? "default";
     const writer = opts.writer ?? "Log::WRITER_ASCII";
     const id = `${stream}\0${filter}\0${path}\0${writer}`;
     let st = this.streams.get(id);
     if (!st) {
-      const fields = opts.fields ?? Object.keys(record).map((name) => ({ name, type: inferType(record[name]) }));
+      const fields = opts.schema ? logFieldsFromSchema(opts.schema) : logFieldsFromRecord(record);
       const key = this.api.registerLogStream(this.core.h, stream, filter, path, writer);
       st = { key, header: { stream, writer, filter, path, fields }, pending: [] };
       this.streams.set(id, st);
@@ -470,7 +467,7 @@ export class ClusterNode extends EventEmitter {
       return;
     }
     const payload = this.codec.encodeLogBatch(st.header, records);
-    const msg = ["log-write", this.nodeIdBytes, LOG_FORMAT, payload] as Message & { records?: number };
+    const msg = ["log-write", this.nodeIdBytes, this.codec.logFormat, payload] as Message & { records?: number };
     msg.records = records.length;
     if (this.pushSender.enqueue(msg)) this.counts.log_records_sent += records.length;
   }
@@ -538,14 +535,14 @@ export class ClusterNode extends EventEmitter {
     if (msg[1].equals(this.nodeIdBytes)) return;
     const topic = msg[0].toString("utf8");
     if (!msg[2].equals(this.eventFormatBytes)) {
-      this.api.reportMalformed(h, CHANNEL_XSUB, MALFORMED_UNKNOWN_FORMAT, printable(msg[2]), EVENT_FORMAT);
+      this.api.reportMalformed(h, CHANNEL_XSUB, MALFORMED_UNKNOWN_FORMAT, printable(msg[2]), this.codec.eventFormat);
       return this.core.settle();
     }
     let ev;
     try {
       ev = this.codec.decodeEvent(msg[3]);
     } catch (err) {
-      this.api.reportMalformed(h, CHANNEL_XSUB, MALFORMED_UNDECODABLE, `${topic}: ${(err as Error).message}`, EVENT_FORMAT);
+      this.api.reportMalformed(h, CHANNEL_XSUB, MALFORMED_UNDECODABLE, `${topic}: ${(err as Error).message}`, this.codec.eventFormat);
       return this.core.settle();
     }
     const args = ev.args;
@@ -589,15 +586,15 @@ export class ClusterNode extends EventEmitter {
   private onLogMessage(msg: Buffer[]): void {
     const h = this.core.h;
     if (!this.api.checkFrames(h, CHANNEL_LOG, msg.length)) return this.core.settle();
-    if (msg[2].toString("utf8") !== LOG_FORMAT) {
-      this.api.reportMalformed(h, CHANNEL_LOG, MALFORMED_UNKNOWN_FORMAT, printable(msg[2]), LOG_FORMAT);
+    if (msg[2].toString("utf8") !== this.codec.logFormat) {
+      this.api.reportMalformed(h, CHANNEL_LOG, MALFORMED_UNKNOWN_FORMAT, printable(msg[2]), this.codec.logFormat);
       return this.core.settle();
     }
     let batch: LogBatch;
     try {
       batch = this.codec.decodeLogBatch(msg[3]);
     } catch (err) {
-      this.api.reportMalformed(h, CHANNEL_LOG, MALFORMED_UNDECODABLE, (err as Error).message, LOG_FORMAT);
+      this.api.reportMalformed(h, CHANNEL_LOG, MALFORMED_UNDECODABLE, (err as Error).message, this.codec.logFormat);
       return this.core.settle();
     }
     this.counts.log_records_received += batch.records.length;
@@ -629,8 +626,8 @@ export class ClusterNode extends EventEmitter {
         if (this.state === "running") {
           this.log(
             CLUSTER_LOG_STREAM,
-            { ts: Date.now() / 1000, node: this.name, message: o.message },
-            { path: "cluster", fields: CLUSTER_LOG_FIELDS },
+            { ts: time(new Date()), node: this.name, message: o.message },
+            { path: "cluster", schema: CLUSTER_LOG_SCHEMA },
           );
         }
         break;
@@ -697,8 +694,11 @@ export interface LogOptions {
   filter?: string;
   /** Writer. Default "Log::WRITER_ASCII". */
   writer?: string;
-  /** Field names and Zeek types; default: the first record's keys and inferred types. */
-  fields?: LogField[];
+  /**
+   * The stream's columns and Zeek types, e.g. `{ ts: "time", id: { record: { orig_h: "addr" } } }`
+   * (nested records become `id.orig_h` columns). Default: derived from the first record.
+   */
+  schema?: LogSchema;
 }
 
 /** Create, start and return a node. */
@@ -710,15 +710,6 @@ export async function startNode(config: NodeConfig): Promise<ClusterNode> {
 export function defaultLogPath(stream: string): string {
   const i = stream.indexOf("::");
   return (i > 0 ? stream.slice(0, i) : stream).toLowerCase();
-}
-
-function inferType(v: unknown): string {
-  if (typeof v === "boolean") return "bool";
-  if (typeof v === "bigint") return "count";
-  if (typeof v === "number") return Number.isInteger(v) ? "int" : "double";
-  if (typeof v === "string") return "string";
-  if (Array.isArray(v)) return "vector";
-  return "string";
 }
 
 /** Cluster::node_id(): host name, pid and 18 random bytes go into the core's id scheme. */
