@@ -2,8 +2,8 @@
 //   build/core.wasm (+ build/core.js bindings)   AssemblyScript, from core/index.ts
 //   dist/core.js                                 esbuild, from the same file
 //   dist/*.js                                    the adapter, tools and CLI
-import { execFileSync } from "node:child_process";
-import { chmodSync, copyFileSync, statSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, existsSync, statSync } from "node:fs";
 import { build } from "esbuild";
 
 const quiet = process.argv.includes("--quiet");
@@ -70,3 +70,15 @@ await build({
   outdir: "build/browser",
 });
 copyFileSync("adapters/browser/index.html", "build/browser/index.html");
+
+// The C host of the core (adapters/c, also `npm run build:c`): wasm2c + gcc
+// turn build/core.wasm into build/c/zc-host, when the machine has them
+// (Debian: wabt, gcc). Without them the build goes on; the C host's tests
+// then say what is missing.
+const onPath = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
+if (onPath("wasm2c") && onPath("gcc") && existsSync("/usr/src/wasm2c/wasm-rt-impl.c")) {
+  const out = execFileSync("sh", ["adapters/c/build.sh"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  log(out.trim());
+} else {
+  log("build/c/zc-host skipped: needs wasm2c and gcc (apt-get install -y wabt gcc)");
+}
