@@ -3,6 +3,8 @@
 
 export { ClusterNode, startNode, defaultLogPath, CLUSTER_LOG_STREAM } from "./node";
 export type { NodeConfig, NodeCounters, ReceivedEvent, ReceivedLogBatch, LogOptions } from "./node";
+export { Client } from "./client";
+export type { ClientConfig, ClientCounters, ClientEvent } from "./client";
 export { startBroker, DEFAULT_BROKER_ENGINE } from "./broker";
 export type { Broker, BrokerEngine, BrokerOptions, BrokerStats } from "./broker";
 export { nodeOptionsSchema, resolveOptions, OptionsError } from "./options";
