@@ -29,39 +29,49 @@ export async function runNode(o: RunNodeOptions): Promise<number> {
   });
 
   try {
-    await loadScripts(o.scripts, node);
+    await loadScripts(o.scripts, node, { logDir: o.logDir, logFormat: o.logFormat });
   } catch (err) {
     process.stderr.write(`fatal error: ${(err as Error).message}\n`);
     return 1;
   }
 
   const finished = new Promise<void>((resolve) => node.once("terminated", () => resolve()));
+  // A signal during start() is acted on once start() has settled: the node
+  // cannot stop half-built.
+  let started = false;
+  let stopRequested = false;
   const stop = (why: string) => {
     if (why) process.stderr.write(`${why}\n`);
-    void node.terminate();
+    if (started) void node.terminate();
+    else stopRequested = true;
   };
   const onSignal = () => stop("received termination signal");
+  const onSupervisorGone = () => stop("supervisor went away");
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  if (o.supervised) {
-    // The supervisor holds our stdin open; EOF means it is gone.
-    process.stdin.on("end", () => stop("supervisor went away")).resume();
-  }
+  // The supervisor holds our stdin open; EOF means it is gone.
+  if (o.supervised) process.stdin.on("end", onSupervisorGone).resume();
 
   try {
-    await node.start();
-  } catch (err) {
-    if (err instanceof StartError) {
-      process.stderr.write(`error: ${err.cause.message}\nfatal error: ${err.fatal}\n`);
-    } else {
-      process.stderr.write(`fatal error: ${(err as Error).message}\n`);
+    try {
+      await node.start();
+    } catch (err) {
+      if (err instanceof StartError) {
+        process.stderr.write(`error: ${err.cause.message}\nfatal error: ${err.fatal}\n`);
+      } else {
+        process.stderr.write(`fatal error: ${(err as Error).message}\n`);
+      }
+      return 1;
     }
-    return 1;
+    started = true;
+    if (stopRequested) void node.terminate();
+    await finished;
+    return 0;
+  } finally {
+    // Nothing of ours may keep the process alive after this (stdin above all).
+    writers?.close();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    if (o.supervised) process.stdin.off("end", onSupervisorGone).pause();
   }
-  await finished;
-  writers?.close();
-  process.off("SIGINT", onSignal);
-  process.off("SIGTERM", onSignal);
-  if (o.supervised) process.stdin.pause();
-  return 0;
 }

@@ -1,24 +1,22 @@
 // Node scripts: ES modules whose default export receives the node, the way
 // Zeek scripts attach event handlers. They run before the node starts, so a
 // subscribe() there happens "before Cluster::init" and is never lost.
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { ClusterNode } from "../adapters/node/index";
+import type { LogFormat } from "./log-writers";
+import { importDefault } from "./import-script";
 
-export type NodeScript = (node: ClusterNode) => void | Promise<void>;
+/** What a node script may want to know about the process it runs in. */
+export interface NodeScriptContext {
+  /** Where this node writes received logs (<logDir>/<path>.log) when it is a log receiver. */
+  logDir: string;
+  logFormat: LogFormat;
+}
 
-export async function loadScripts(modules: string[], node: ClusterNode): Promise<void> {
+export type NodeScript = (node: ClusterNode, context: NodeScriptContext) => void | Promise<void>;
+
+export async function loadScripts(modules: string[], node: ClusterNode, context: NodeScriptContext): Promise<void> {
   for (const m of modules) {
-    const url = m.startsWith("file:") ? m : pathToFileURL(resolve(m)).href;
-    let mod: { default?: unknown };
-    try {
-      mod = await import(url);
-    } catch (err) {
-      throw new Error(`cannot load script ${m}: ${(err as Error).message}`);
-    }
-    if (typeof mod.default !== "function") {
-      throw new Error(`script ${m} has no default export function (export default (node) => { ... })`);
-    }
-    await (mod.default as NodeScript)(node);
+    const fn = await importDefault(m, "(node) => { ... }");
+    await (fn as NodeScript)(node, context);
   }
 }
