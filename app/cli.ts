@@ -39,7 +39,13 @@ export function buildProgram(): Command {
     .description("run every node of a layout as child processes under a supervisor (default: manager, logger, proxy, worker-1, worker-2 on 127.0.0.1)")
     .option("--layout <file>", "cluster layout (JSON); default: the built-in 5-node layout")
     .option("--script <module>", "node script (ES module, default export receives the node); repeatable", collect, [])
-    .option("--log-dir <dir>", "where log receivers write <path>.log", "logs")
+    .option(
+      "--supervisor-script <module>",
+      "script run in the supervisor (ES module, default export receives { client, layout, logDir, terminate }; the client is pub/sub only, not a node); repeatable",
+      collect,
+      [],
+    )
+    .option("--log-dir <dir>", "where log receivers write <path>.log (several receivers: <dir>/<node>/)", "logs")
     .addOption(logFormatOption())
     .addOption(new Option("--proxy <host>", "who hosts the central broker").choices(["manager", "supervisor"]).default("manager"))
     .addOption(coreOption())
@@ -48,6 +54,7 @@ export function buildProgram(): Command {
       process.exitCode = await runCluster({
         layout,
         scripts: (opts.script as string[]).map((s) => resolve(s)),
+        supervisorScripts: (opts.supervisorScript as string[]).map((s) => resolve(s)),
         logDir: resolve(opts.logDir),
         logFormat: opts.logFormat as LogFormat,
         proxy: opts.proxy,

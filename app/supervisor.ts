@@ -12,14 +12,26 @@
 // A child that exits with status 0 stopped on purpose (a script called
 // terminate()) and is not restarted; when every node has stopped, so does
 // the supervisor.
+//
+// Supervisor scripts (supervisor-scripts.ts) get a pub/sub-only Client on
+// the broker; it connects before the nodes start and closes after they
+// stopped, before the broker.
+//
+// Log receivers write to --log-dir; when the layout has several (e.g. two
+// loggers), each gets <log-dir>/<name>/ so their files stay apart, as each
+// Zeek logger writes in its own directory.
 import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { startBroker, resolveOptions, type Broker, type ClusterLayout } from "../adapters/node/index";
+import { Client, startBroker, resolveOptions, type Broker, type ClusterLayout } from "../adapters/node/index";
 import type { LogFormat } from "./log-writers";
+import { loadSupervisorScripts } from "./supervisor-scripts";
 
 export interface SupervisorOptions {
   layout: ClusterLayout;
   scripts: string[];
+  /** Supervisor scripts: run here, with a pub/sub-only Client (see supervisor-scripts.ts). */
+  supervisorScripts?: string[];
   logDir: string;
   logFormat: LogFormat;
   proxy: "manager" | "supervisor";
@@ -38,6 +50,8 @@ const BACKOFF_MAX_MS = 5_000;
 /** A node that dies this many times in a row within QUICK_DEATH_MS of starting has failed for good. */
 const MAX_QUICK_DEATHS = 5;
 const QUICK_DEATH_MS = 2_000;
+/** How long the supervisor's client may take to become ready on the supervisor's own broker. */
+const CLIENT_READY_MS = 10_000;
 
 interface Child {
   name: string;
@@ -72,6 +86,11 @@ export async function runCluster(o: SupervisorOptions): Promise<number> {
     say(`broker listening: xpub ${broker.xpubEndpoint}, xsub ${broker.xsubEndpoint}`);
   }
 
+  const receivers = Object.entries(o.layout.nodes)
+    .filter(([, n]) => n.node_type === "logger" || (o.layout.manager_is_logger && n.node_type === "manager"))
+    .map(([name]) => name);
+  const logDirFor = (name: string) => (receivers.length > 1 && receivers.includes(name) ? join(o.logDir, name) : o.logDir);
+
   const children: Child[] = Object.entries(o.layout.nodes)
     .map(([name, n]) => ({ name, type: n.node_type, startedAt: 0, backoff: BACKOFF_START_MS, quickDeaths: 0, lastCode: null, done: false }))
     // The manager first: by default it hosts the broker.
@@ -84,7 +103,7 @@ export async function runCluster(o: SupervisorOptions): Promise<number> {
   };
 
   const spawnChild = (c: Child) => {
-    const args = [o.cli, "run", "--node", c.name, "--log-dir", o.logDir, "--log-format", o.logFormat];
+    const args = [o.cli, "run", "--node", c.name, "--log-dir", logDirFor(c.name), "--log-format", o.logFormat];
     if (o.core) args.push("--core", o.core);
     for (const s of o.scripts) args.push("--script", s);
     const env: NodeJS.ProcessEnv = { ...process.env, ZMQ_CLUSTER_LAYOUT: layoutJson, ZMQ_CLUSTER_SUPERVISED: "1" };
@@ -170,16 +189,66 @@ export async function runCluster(o: SupervisorOptions): Promise<number> {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
-  say(`starting ${children.length} nodes: ${children.map((c) => c.name).join(", ")}`);
-  for (const c of children) spawnChild(c);
+  let client: Client | undefined;
+  if (o.supervisorScripts?.length) {
+    client = await startClient(o, broker !== undefined, say, err, () => {
+      say("terminate() called by a supervisor script, stopping the cluster");
+      void shutdown();
+    });
+    if (!client) {
+      await broker?.stop();
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      return 1;
+    }
+  }
+
+  if (!stopping) {
+    say(`starting ${children.length} nodes: ${children.map((c) => c.name).join(", ")}`);
+    for (const c of children) spawnChild(c);
+  }
   await allDone;
   if (shuttingDown) await shuttingDown;
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);
+  await client?.close();
   await broker?.stop();
   const anyFailed = failed || children.some((c) => c.lastCode !== 0 && c.lastCode !== null);
   say(anyFailed ? "cluster stopped; a node failed" : "cluster stopped");
   return anyFailed ? 1 : 0;
+}
+
+/**
+ * Create the supervisor's client, run the supervisor scripts with it, then
+ * connect. On our own broker, wait until the client is ready so its
+ * subscriptions are in place before any node starts. Undefined on failure.
+ */
+async function startClient(
+  o: SupervisorOptions,
+  ownBroker: boolean,
+  say: (line: string) => void,
+  err: NodeJS.WritableStream,
+  terminate: () => void,
+): Promise<Client | undefined> {
+  // The layout's connect_* endpoints: the broker the nodes use.
+  const client = new Client({ options: o.layout.zeromq });
+  try {
+    await loadSupervisorScripts(o.supervisorScripts!, { client, layout: o.layout, logDir: o.logDir, terminate });
+    await client.start();
+  } catch (e) {
+    err.write(`fatal error: ${(e as Error).message}\n`);
+    await client.close();
+    return undefined;
+  }
+  if (ownBroker) {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((r) => (timer = setTimeout(() => r(true), CLIENT_READY_MS)));
+    if (await Promise.race([client.ready.then(() => false), timedOut])) {
+      say(`the supervisor's client is not ready after ${CLIENT_READY_MS / 1000} s (do connect_xsub_endpoint/connect_xpub_endpoint point at the broker?); starting the nodes anyway`);
+    }
+    clearTimeout(timer);
+  }
+  return client;
 }
 
 function prefixLines(from: NodeJS.ReadableStream, to: NodeJS.WritableStream, name: string): void {
