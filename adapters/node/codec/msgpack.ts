@@ -43,7 +43,10 @@ export class RawBytes {
   constructor(readonly bytes: Uint8Array) {}
 }
 
-/** An ext value as read from the wire: its type code and payload (a copy). */
+/**
+ * An ext value as read from the wire: its type code and payload. The payload
+ * is a view into the received bytes; whoever keeps it must copy it.
+ */
 export class ExtValue {
   constructor(
     readonly type: number,
@@ -63,11 +66,11 @@ addExtension({
     target.set(value.bytes, position);
     // Returning nothing tells msgpackr the bytes are already written.
   }) as unknown as (value: unknown) => Uint8Array,
-  unpack: (data: Uint8Array) => new ExtValue(EXT.count, Uint8Array.prototype.slice.call(data)),
+  unpack: (data: Uint8Array) => new ExtValue(EXT.count, data),
 });
 for (const code of Object.values(EXT)) {
   if (code === EXT.count) continue;
-  addExtension({ type: code, unpack: (data: Uint8Array) => new ExtValue(code, Uint8Array.prototype.slice.call(data)) });
+  addExtension({ type: code, unpack: (data: Uint8Array) => new ExtValue(code, data) });
 }
 
 const packr = new Packr({ useRecords: false, moreTypes: false, bundleStrings: false, useFloat32: 0 });
@@ -92,23 +95,48 @@ export function float64(n: number): RawBytes {
   return new RawBytes(b);
 }
 
-/** An ext value framed as MessagePack prescribes (fixext for 1/2/4/8/16 bytes). */
+/**
+ * Room for an ext value of `n` payload bytes, framed as MessagePack
+ * prescribes (fixext for 1/2/4/8/16 bytes, else ext 8/16/32). Returns the
+ * buffer and where the payload goes, so callers write it in place.
+ */
+export function extAlloc(type: number, n: number): { raw: RawBytes; at: number } {
+  let b: Uint8Array;
+  let at: number;
+  const fixed = n === 1 ? 0xd4 : n === 2 ? 0xd5 : n === 4 ? 0xd6 : n === 8 ? 0xd7 : n === 16 ? 0xd8 : 0;
+  if (fixed) {
+    b = new Uint8Array(2 + n);
+    b[0] = fixed;
+    at = 1;
+  } else if (n < 0x100) {
+    b = new Uint8Array(3 + n);
+    b[0] = 0xc7;
+    b[1] = n;
+    at = 2;
+  } else if (n < 0x10000) {
+    b = new Uint8Array(4 + n);
+    b[0] = 0xc8;
+    b[1] = n >> 8;
+    b[2] = n & 0xff;
+    at = 3;
+  } else {
+    b = new Uint8Array(6 + n);
+    b[0] = 0xc9;
+    b[1] = (n >>> 24) & 0xff;
+    b[2] = (n >> 16) & 0xff;
+    b[3] = (n >> 8) & 0xff;
+    b[4] = n & 0xff;
+    at = 5;
+  }
+  b[at] = type;
+  return { raw: new RawBytes(b), at: at + 1 };
+}
+
+/** An ext value with this payload. */
 export function ext(type: number, data: Uint8Array): RawBytes {
-  const n = data.length;
-  let head: number[];
-  if (n === 1) head = [0xd4];
-  else if (n === 2) head = [0xd5];
-  else if (n === 4) head = [0xd6];
-  else if (n === 8) head = [0xd7];
-  else if (n === 16) head = [0xd8];
-  else if (n < 0x100) head = [0xc7, n];
-  else if (n < 0x10000) head = [0xc8, n >> 8, n & 0xff];
-  else head = [0xc9, (n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
-  const b = new Uint8Array(head.length + 1 + n);
-  b.set(head, 0);
-  b[head.length] = type;
-  b.set(data, head.length + 1);
-  return new RawBytes(b);
+  const { raw, at } = extAlloc(type, data.length);
+  raw.bytes.set(data, at);
+  return raw;
 }
 
 /** The header of a MessagePack array of `n` elements. */

@@ -8,7 +8,7 @@
 // 1 from 1.0 (JavaScript decoders cannot).
 
 import { CodecError, subPath } from "./errors";
-import { ext, EXT, EXT_NAMES, ExtValue, float64, pack, unpack, type WireTree } from "./msgpack";
+import { ext, EXT, EXT_NAMES, extAlloc, ExtValue, float64, pack, RawBytes, unpack, type WireTree } from "./msgpack";
 import {
   Addr,
   checkCount,
@@ -48,33 +48,31 @@ function at<T>(path: string, make: () => T): T {
   }
 }
 
-/** Big-endian unsigned bytes, the fewest of 1, 2, 4 or 8. */
-function unsignedBytes(v: bigint): Uint8Array {
-  const n = v < 0x100n ? 1 : v < 0x10000n ? 2 : v < 0x100000000n ? 4 : 8;
-  const b = new Uint8Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    b[i] = Number(v & 0xffn);
-    v >>= 8n;
+/** ext type `type` holding `v` big-endian in the fewest of 1, 2, 4 or 8 bytes. */
+function extInteger(type: number, v: bigint, signed: boolean): RawBytes {
+  let n: number;
+  if (signed) n = v >= -0x80n && v < 0x80n ? 1 : v >= -0x8000n && v < 0x8000n ? 2 : v >= -0x80000000n && v < 0x80000000n ? 4 : 8;
+  else n = v < 0x100n ? 1 : v < 0x10000n ? 2 : v < 0x100000000n ? 4 : 8;
+  const { raw, at } = extAlloc(type, n);
+  const b = raw.bytes;
+  if (n === 8) {
+    new DataView(b.buffer, b.byteOffset).setBigUint64(at, BigInt.asUintN(64, v));
+  } else {
+    // Fits in 32 bits: plain number arithmetic, no BigInt per byte.
+    let x = Number(v) >>> 0;
+    for (let i = at + n - 1; i >= at; i--) {
+      b[i] = x & 0xff;
+      x >>>= 8;
+    }
   }
-  return b;
+  return raw;
 }
 
-/** Big-endian two's-complement bytes, the fewest of 1, 2, 4 or 8. */
-function signedBytes(v: bigint): Uint8Array {
-  const n = v >= -0x80n && v < 0x80n ? 1 : v >= -0x8000n && v < 0x8000n ? 2 : v >= -0x80000000n && v < 0x80000000n ? 4 : 8;
-  let u = BigInt.asUintN(n * 8, v);
-  const b = new Uint8Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    b[i] = Number(u & 0xffn);
-    u >>= 8n;
-  }
-  return b;
-}
-
-function float64Bytes(n: number): Uint8Array {
-  const b = new Uint8Array(8);
-  new DataView(b.buffer).setFloat64(0, n);
-  return b;
+/** ext type `type` holding a float64. */
+function extFloat(type: number, seconds: number): RawBytes {
+  const { raw, at } = extAlloc(type, 8);
+  new DataView(raw.bytes.buffer, raw.bytes.byteOffset).setFloat64(at, seconds);
+  return raw;
 }
 
 /** One Zeek value (or accepted JS spelling of one) -> the tree msgpackr packs. */
@@ -88,34 +86,39 @@ export function valueToWire(v: ZeekInput, path: string, depth: number): WireTree
     case "double":
       return float64(v as number);
     case "count":
-      return ext(EXT.count, unsignedBytes(checkCount(v as bigint, path)));
+      return extInteger(EXT.count, checkCount(v as bigint, path), false);
     case "string":
       return checkString(v as string, path);
     case "bytes":
       return v as Uint8Array;
     case "int":
-      return ext(EXT.int, signedBytes((v as ZeekInt).value));
+      return extInteger(EXT.int, (v as ZeekInt).value, true);
     case "time":
-      return ext(EXT.time, float64Bytes((v as Time).seconds));
+      return extFloat(EXT.time, (v as Time).seconds);
     case "date": {
       const ms = (v as Date).getTime();
       if (Number.isNaN(ms)) throw new CodecError("range", path, "an invalid Date is not a time");
-      return ext(EXT.time, float64Bytes(ms / 1000));
+      return extFloat(EXT.time, ms / 1000);
     }
     case "interval":
-      return ext(EXT.interval, float64Bytes((v as Interval).seconds));
+      return extFloat(EXT.interval, (v as Interval).seconds);
     case "addr":
       return ext(EXT.addr, (v as Addr).bytes);
     case "subnet": {
       const s = v as Subnet;
-      const b = new Uint8Array(s.prefix.bytes.length + 1);
-      b.set(s.prefix.bytes, 0);
-      b[s.prefix.bytes.length] = s.width;
-      return ext(EXT.subnet, b);
+      const len = s.prefix.bytes.length;
+      const { raw, at } = extAlloc(EXT.subnet, len + 1);
+      raw.bytes.set(s.prefix.bytes, at);
+      raw.bytes[at + len] = s.width;
+      return raw;
     }
     case "port": {
       const p = v as Port;
-      return ext(EXT.port, Uint8Array.of(p.number >> 8, p.number & 0xff, PORT_PROTOS.indexOf(p.proto)));
+      const { raw, at } = extAlloc(EXT.port, 3);
+      raw.bytes[at] = p.number >> 8;
+      raw.bytes[at + 1] = p.number & 0xff;
+      raw.bytes[at + 2] = PORT_PROTOS.indexOf(p.proto);
+      return raw;
     }
     case "enum":
       return ext(EXT.enum, utf8.encode((v as EnumValue).name));
@@ -151,14 +154,22 @@ export function valueToWire(v: ZeekInput, path: string, depth: number): WireTree
   }
 }
 
-function readUnsigned(data: Uint8Array): bigint {
-  let v = 0n;
-  for (const byte of data) v = (v << 8n) | BigInt(byte);
-  return v;
+/** A 1, 2, 4 or 8 byte big-endian unsigned integer. */
+function readUnsigned(d: Uint8Array): bigint {
+  switch (d.length) {
+    case 1:
+      return BigInt(d[0]!);
+    case 2:
+      return BigInt((d[0]! << 8) | d[1]!);
+    case 4:
+      return BigInt(((d[0]! << 24) | (d[1]! << 16) | (d[2]! << 8) | d[3]!) >>> 0);
+    default:
+      return new DataView(d.buffer, d.byteOffset, 8).getBigUint64(0);
+  }
 }
 
 function needLength(e: ExtValue, path: string, allowed: readonly number[]): void {
-  if (!allowed.includes(e.data.length)) {
+  if (allowed.indexOf(e.data.length) < 0) {
     throw new CodecError("shape", path, `ext type ${e.type} (${EXT_NAMES[e.type]}) needs ${allowed.join(" or ")} bytes, got ${e.data.length}`);
   }
 }
@@ -207,30 +218,35 @@ export function valueFromWire(x: unknown, path: string, depth: number): ZeekValu
   throw new CodecError("type", path, `unsupported MessagePack value (${what}: a msgpackr-only extension or the reserved byte 0xc1)`);
 }
 
+const INTEGER_LENGTHS = [1, 2, 4, 8];
+const EIGHT = [8];
+const ADDR_LENGTHS = [4, 16];
+const SUBNET_LENGTHS = [5, 17];
+const PORT_LENGTHS = [3];
+
 function extFromWire(e: ExtValue, path: string, depth: number): ZeekValue {
   const d = e.data;
-  const view = new DataView(d.buffer, d.byteOffset, d.byteLength);
   switch (e.type) {
     case EXT.count:
-      needLength(e, path, [1, 2, 4, 8]);
+      needLength(e, path, INTEGER_LENGTHS);
       return readUnsigned(d);
     case EXT.int:
-      needLength(e, path, [1, 2, 4, 8]);
+      needLength(e, path, INTEGER_LENGTHS);
       return new ZeekInt(BigInt.asIntN(d.length * 8, readUnsigned(d)));
     case EXT.time:
-      needLength(e, path, [8]);
-      return new Time(view.getFloat64(0));
+      needLength(e, path, EIGHT);
+      return new Time(new DataView(d.buffer, d.byteOffset, 8).getFloat64(0));
     case EXT.interval:
-      needLength(e, path, [8]);
-      return new Interval(view.getFloat64(0));
+      needLength(e, path, EIGHT);
+      return new Interval(new DataView(d.buffer, d.byteOffset, 8).getFloat64(0));
     case EXT.addr:
-      needLength(e, path, [4, 16]);
+      needLength(e, path, ADDR_LENGTHS);
       return new Addr(d);
     case EXT.subnet:
-      needLength(e, path, [5, 17]);
+      needLength(e, path, SUBNET_LENGTHS);
       return at(path, () => new Subnet(d.subarray(0, d.length - 1), d[d.length - 1]!));
     case EXT.port: {
-      needLength(e, path, [3]);
+      needLength(e, path, PORT_LENGTHS);
       const proto = PORT_PROTOS[d[2]!];
       if (proto === undefined) throw new CodecError("range", path, `port protocol code ${d[2]} is not 0 (unknown), 1 (tcp), 2 (udp) or 3 (icmp)`);
       return new Port((d[0]! << 8) | d[1]!, proto);
