@@ -571,6 +571,8 @@ export function zc_destroy(h: i32): i32 {
  */
 export function zc_input(h: i32, ptr: usize, len: u32, now: f64): i32 {
   if (!isLive(h)) return badHandle(h);
+  // NaN or an infinity would silently break every deadline comparison.
+  if (!isFinite(now)) return fail(E_VALUE, "now must be a finite number of milliseconds");
   const r = reader.reset(ptr, len);
   const kind = r.u32("input kind");
   if (!r.ok) return failed(r);

@@ -234,6 +234,15 @@ describe("unknown numbers and out-of-range values", () => {
     expect(text(m)).toBe("channel 3 is out of range 0..2");
   });
 
+  it("answers E_VALUE for a now that is not a finite number", async () => {
+    const m = await fresh();
+    const h = rawCreate(m);
+    for (const now of [NaN, Infinity, -Infinity]) {
+      expect(rawInput(m, h, rec((w) => writeInput(w, { kind: "timeout" })), now)).toBe(ZcErr.VALUE);
+      expect(text(m)).toBe("now must be a finite number of milliseconds");
+    }
+  });
+
   it("applies none of an options record that fails part-way", async () => {
     const m = await fresh();
     const h = rawCreate(m);
