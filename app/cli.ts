@@ -26,7 +26,10 @@ function endpointArg(value: string): string {
 
 const logFormatOption = () =>
   new Option("--log-format <format>", "log file format: Zeek JSON lines or Zeek tab-separated ASCII").choices(["json", "tsv"]).default("json");
-const coreOption = () => new Option("--core <build>", "which build of the core decides").choices(["js", "wasm"]).default("js");
+const coreOption = () =>
+  new Option("--core <build>", "which build of the core decides: js (fastest), wasm (AssemblyScript bindings) or wasm-abi (the raw ABI)")
+    .choices(["js", "wasm", "wasm-abi"])
+    .default("js");
 
 export function buildProgram(): Command {
   const program = new Command("zmq-cluster")

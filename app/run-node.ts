@@ -2,7 +2,7 @@
 // one cluster node. Loads the node scripts, starts the node, writes received
 // logs to files when it is a log receiver, and stops in order on SIGINT or
 // SIGTERM (or when a script calls node.terminate()).
-import { ClusterNode, StartError, type ClusterLayout, type NodeOptionsInput } from "../adapters/node/index";
+import { ClusterNode, StartError, type ClusterLayout, type NodeConfig, type NodeOptionsInput } from "../adapters/node/index";
 import { LogFileWriters, type LogFormat } from "./log-writers";
 import { loadScripts } from "./scripts";
 
@@ -12,7 +12,7 @@ export interface RunNodeOptions {
   scripts: string[];
   logDir: string;
   logFormat: LogFormat;
-  core?: "js" | "wasm";
+  core?: NodeConfig["core"];
   /** Options that override the layout's (e.g. run_proxy_thread from the supervisor). */
   options?: NodeOptionsInput;
   /** Supervised: stop when the supervisor's pipe on stdin closes (it died). */
