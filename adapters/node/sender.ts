@@ -8,7 +8,14 @@
 //   "drop" (the XPUB, ZeroMQ.cc's dontwait + XPUB_NODROP): a send refused
 //     with EAGAIN (HWM reached) drops that message and reports it; the
 //     caller counts it as xpub_drops. The JS queue is bounded by the same
-//     HWM, so a synchronous burst cannot grow memory without bound either.
+//     HWM, so a synchronous burst cannot grow memory without bound either;
+//     when it is full the *oldest* queued message is dropped, not the new
+//     one. Upstream's publish() blocks on the inproc PAIR and its I/O thread
+//     offers every message, oldest first, to the XPUB, dropping those that
+//     meet a full pipe, so the last event of a burst still gets its turn.
+//     Dropping the newest instead would cut the tail of every burst larger
+//     than the HWM, deterministically: an event published after a burst
+//     (a done() or finish()) could never get out while the overload lasts.
 //   "wait" (subscription frames on the XSUB, log batches on the PUSH): wait
 //     for libzmq to take the message; only the JS queue's bound drops.
 // A limit of 0 means unbounded, as a HWM of 0 does.
@@ -45,11 +52,24 @@ export class Sender {
     return this.queue.length - this.head;
   }
 
-  /** Queue a message; false when it was dropped because the queue is full. */
+  /**
+   * Queue a message. When the queue is full, "drop" makes room by dropping
+   * the oldest queued message (see above) and returns true; "wait" drops
+   * this message and returns false.
+   */
   enqueue(msg: Message): boolean {
     if (this.limit > 0 && this.pending >= this.limit) {
-      this.onDrop(msg, "queue");
-      return false;
+      if (this.policy === "wait") {
+        this.onDrop(msg, "queue");
+        return false;
+      }
+      const oldest = this.queue[this.head];
+      this.queue[this.head++] = undefined as unknown as Message;
+      if (this.head > 1024 && this.head * 2 > this.queue.length) {
+        this.queue = this.queue.slice(this.head);
+        this.head = 0;
+      }
+      this.onDrop(oldest, "queue");
     }
     this.queue.push(msg);
     if (!this.running && !this.paused) void this.drain();
