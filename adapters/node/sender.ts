@@ -24,6 +24,7 @@ import type { Socket, Writable } from "zeromq";
 
 export type Message = (Buffer | Uint8Array | string)[];
 export type SendPolicy = "drop" | "wait";
+export type DropReason = "queue" | "hwm" | "close";
 
 export class Sender {
   private queue: Message[] = [];
@@ -39,11 +40,13 @@ export class Sender {
     private policy: SendPolicy,
     /** Largest number of queued messages; 0 = unbounded. */
     private limit: number,
-    /** A message was dropped (queue full, or EAGAIN under "drop"). */
-    private onDrop: (msg: Message, reason: "queue" | "hwm") => void,
+    /** A message was dropped (queue full, EAGAIN under "drop", or discarded at close). */
+    private onDrop: (msg: Message, reason: DropReason) => void,
     /** A send failed for another reason (socket closed, bad frame). */
     private onError: (err: Error) => void,
     startPaused = false,
+    /** libzmq accepted a message (it is in the socket's queue now). */
+    private onSent?: (msg: Message) => void,
   ) {
     this.paused = startPaused;
   }
@@ -99,6 +102,18 @@ export class Sender {
     this.wake();
   }
 
+  /**
+   * Forget everything queued, reporting each message to onDrop("close"), so
+   * what an orderly stop could not get out in time is counted, not lost
+   * silently. Returns how many messages were discarded.
+   */
+  discard(): number {
+    const left = this.queue.slice(this.head);
+    this.clear();
+    for (const msg of left) this.onDrop(msg, "close");
+    return left.length;
+  }
+
   private async drain(): Promise<void> {
     this.running = true;
     try {
@@ -109,28 +124,42 @@ export class Sender {
           this.queue = this.queue.slice(this.head);
           this.head = 0;
         }
-        try {
-          await this.socket.send(msg);
-          this.sent++;
-        } catch (err) {
-          const e = err as Error & { code?: string };
-          if (e.code === "EAGAIN" && this.policy === "drop") {
-            this.onDrop(msg, "hwm");
-          } else if (e.code === "EAGAIN") {
-            // "wait" on a socket with a send timeout: try again after I/O.
-            this.queue[--this.head] = msg;
-            await new Promise((r) => setImmediate(r));
-          } else if (this.socket.closed) {
-            this.clear();
-            return;
-          } else {
-            this.onError(e);
-          }
-        }
+        if (!(await this.sendOne(msg))) return;
       }
     } finally {
       this.running = false;
       if (this.pending === 0 || this.paused) this.wake();
+    }
+  }
+
+  /** Send one message under the policy; false once the socket is closed. */
+  private async sendOne(msg: Message): Promise<boolean> {
+    for (;;) {
+      try {
+        await this.socket.send(msg);
+        this.sent++;
+        this.onSent?.(msg);
+        return true;
+      } catch (err) {
+        const e = err as Error & { code?: string };
+        if (this.socket.closed) {
+          // Closed under a pending send: that message and the rest are lost; say so.
+          this.onDrop(msg, "close");
+          this.discard();
+          return false;
+        }
+        if (e.code !== "EAGAIN") {
+          this.onError(e);
+          return true;
+        }
+        if (this.policy === "drop") {
+          this.onDrop(msg, "hwm");
+          return true;
+        }
+        // "wait" on a socket that refuses with EAGAIN (a send timeout, or
+        // XPUB_NODROP): try the same message again after the I/O turn.
+        await new Promise((r) => setImmediate(r));
+      }
     }
   }
 
