@@ -10,50 +10,56 @@
 import { parentPort, workerData } from "node:worker_threads";
 import * as zmq from "zeromq";
 
-const { xsubEndpoint, xpubEndpoint, xpubOptions, xsubOptions, ioThreads, stats } = workerData;
+const { xsubEndpoint, xpubEndpoint, xpubOptions, xsubOptions, ioThreads, linger, stats } = workerData;
 // [0] fe msgs rcvd, [1] fe bytes rcvd, [2] fe msgs sent, [3] fe bytes sent,
 // [4] be msgs rcvd, [5] be bytes rcvd, [6] be msgs sent, [7] be bytes sent
 const c = new Float64Array(stats);
 
 const context = new zmq.Context({ ioThreads });
-const xsub = new zmq.XSubscriber({ context, ...xsubOptions });
-const xpub = new zmq.XPublisher({ context, ...xpubOptions, verbosity: "allSubsUnsubs" });
+// linger: how long, at stop, already forwarded messages may still take.
+const xsub = new zmq.XSubscriber({ context, ...xsubOptions, linger });
+const xpub = new zmq.XPublisher({ context, ...xpubOptions, linger, verbosity: "allSubsUnsubs" });
+// The monitor's "end" comes once libzmq has destroyed a socket (see
+// socket-gone.ts): only then is its port free.
+const gone = Promise.all([xsub, xpub].map((s) => new Promise((resolve) => s.events.on("end", resolve))));
 
-function frameBytes(msg) {
-  let n = 0;
-  for (const f of msg) n += f.length;
-  return n;
-}
-
-// Send that waits out EAGAIN (XPUB_NODROP at HWM) instead of dropping, as
-// zmq_proxy does with blocking sends.
-async function send(sock, msg) {
-  for (;;) {
-    try {
-      await sock.send(msg);
-      return;
-    } catch (err) {
-      if (err.code !== "EAGAIN") throw err;
-      await new Promise((r) => setImmediate(r));
-    }
-  }
-}
-
+// Forward every message from `from` to `to`, counting frames and bytes.
+// The next receive is started before the send is awaited: both complete
+// synchronously while messages are queued, so the loop costs one microtask
+// turn per message. Sends that meet XPUB_NODROP at the HWM (EAGAIN) are
+// retried after an event-loop turn, as zmq_proxy's blocking send waits.
 async function pump(from, to, rcvd, sent) {
   try {
+    let next = from.receive();
     for (;;) {
-      const msg = await from.receive();
-      const bytes = frameBytes(msg);
+      const msg = await next;
+      next = from.receive();
+      let bytes = 0;
+      for (let i = 0; i < msg.length; i++) bytes += msg[i].length;
       c[rcvd] += msg.length;
       c[rcvd + 1] += bytes;
-      await send(to, msg);
+      for (;;) {
+        try {
+          await to.send(msg);
+          break;
+        } catch (err) {
+          if (err.code !== "EAGAIN") throw err;
+          await new Promise((r) => setImmediate(r));
+        }
+      }
       c[sent] += msg.length;
       c[sent + 1] += bytes;
     }
   } catch (err) {
-    if (from.closed || to.closed || err.code === "EAGAIN" || err.code === "ETERM") return;
+    if (from.closed || to.closed || err.code === "ETERM") return;
     parentPort.postMessage({ type: "error", message: `[zeromq] unexpected proxy error: ${err.message}` });
   }
+}
+
+async function closeAll() {
+  xsub.close();
+  xpub.close();
+  await gone;
 }
 
 // Upstream order (ProxyThread::Start): XPUB first, then XSUB.
@@ -61,18 +67,16 @@ for (const [which, sock, ep] of [["xpub", xpub, xpubEndpoint], ["xsub", xsub, xs
   try {
     await sock.bind(ep);
   } catch (err) {
+    await closeAll();
     parentPort.postMessage({ type: "bind-error", which, endpoint: ep, message: err.message, errno: err.errno });
-    xsub.close();
-    xpub.close();
     parentPort.close();
     process.exit(0);
   }
 }
 
-parentPort.on("message", (m) => {
+parentPort.on("message", async (m) => {
   if (m.type === "stop") {
-    xsub.close();
-    xpub.close();
+    await closeAll();
     parentPort.postMessage({ type: "stopped" });
     parentPort.close();
   }

@@ -15,6 +15,7 @@
 import { Worker } from "node:worker_threads";
 import * as zmq from "zeromq";
 import { BindError } from "./errors";
+import { socketGone } from "./socket-gone";
 import type { NodeOptions } from "./options";
 import { socketOptionsFor } from "./socket-options";
 
@@ -46,7 +47,16 @@ const STAT_NAMES: (keyof BrokerStats)[] = [
 export type BrokerOptions = Pick<
   NodeOptions,
   "listen_xpub_endpoint" | "listen_xsub_endpoint" | "listen_xpub_nodrop" | "proxy_io_threads" | "ipv6" | "max_message_size"
-> & { engine?: BrokerEngine };
+> & {
+  engine?: BrokerEngine;
+  /**
+   * ZMQ_LINGER of the broker's two sockets at stop: how long it keeps
+   * delivering what it already forwarded (e.g. the unsubscriptions of the
+   * node that hosts it) before its ports come free. Default 500 (upstream's
+   * linger_ms default); -1 waits for ever.
+   */
+  linger_ms?: number;
+};
 
 export interface Broker {
   readonly engine: BrokerEngine;
@@ -75,14 +85,21 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   return startCounting(opts, xpubOptions, xsubOptions);
 }
 
+function brokerLinger(opts: BrokerOptions): number {
+  return opts.linger_ms ?? 500;
+}
+
 async function startNative(
   opts: BrokerOptions,
   xpubOptions: Record<string, unknown>,
   xsubOptions: Record<string, unknown>,
 ): Promise<Broker> {
   const context = new zmq.Context({ ioThreads: opts.proxy_io_threads });
-  const xsub = new zmq.XSubscriber({ context, ...xsubOptions });
-  const xpub = new zmq.XPublisher({ context, ...xpubOptions, verbosity: "allSubsUnsubs" });
+  const linger = brokerLinger(opts);
+  const xsub = new zmq.XSubscriber({ context, ...xsubOptions, linger });
+  const xpub = new zmq.XPublisher({ context, ...xpubOptions, linger, verbosity: "allSubsUnsubs" });
+  const gone = Promise.all([socketGone(xsub), socketGone(xpub)]);
+  // Upstream order (ProxyThread::Start): XPUB first, then XSUB.
   for (const [which, sock, ep] of [
     ["xpub", xpub, opts.listen_xpub_endpoint],
     ["xsub", xsub, opts.listen_xsub_endpoint],
@@ -92,22 +109,25 @@ async function startNative(
     } catch (err) {
       xsub.close();
       xpub.close();
+      await gone;
       throw new BindError(which, ep, err as Error);
     }
   }
   const proxy = new zmq.Proxy(xsub, xpub);
   const done = proxy.run();
-  let stopped = false;
+  let stopping: Promise<void> | undefined;
   return {
     engine: "native",
     xpubEndpoint: xpub.lastEndpoint ?? opts.listen_xpub_endpoint,
     xsubEndpoint: xsub.lastEndpoint ?? opts.listen_xsub_endpoint,
     stats: () => null,
-    async stop() {
-      if (stopped) return done;
-      stopped = true;
-      proxy.terminate();
-      await done;
+    stop() {
+      stopping ??= (async () => {
+        proxy.terminate();
+        await done; // the Proxy closes both sockets when it returns
+        await gone; // ... and now they are gone, ports free
+      })();
+      return stopping;
     },
   };
 }
@@ -126,6 +146,7 @@ async function startCounting(
       xpubOptions,
       xsubOptions,
       ioThreads: opts.proxy_io_threads,
+      linger: brokerLinger(opts),
       stats,
     },
   });
