@@ -52,7 +52,13 @@ export class CoreHost {
     this.settle();
   }
 
+  /** True once close() ran: the handle is gone, no more inputs. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   close(): void {
+    if (this.closed) return;
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;

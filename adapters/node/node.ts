@@ -46,7 +46,8 @@ import { BindError, ConnectError, FATAL_INIT, FATAL_PROXY, StartError } from "./
 import { NODE_TYPE_CODES, parseLayout, type ClusterLayout, type ClusterLayoutInput } from "./layout";
 import { resolveOptions, type NodeOptions, type NodeOptionsInput } from "./options";
 import { Sender, type Message } from "./sender";
-import { socketOptionsFor } from "./socket-options";
+import { socketGone } from "./socket-gone";
+import { readSocketOptions, socketOptionsFor } from "./socket-options";
 import {
   flattenLogRecord,
   logFieldsFromRecord,
@@ -57,6 +58,9 @@ import {
   type ZeekValue,
 } from "./codec/index";
 import { codec as defaultCodec, subscriptionFrame, type LogBatch, type LogField, type LogHeader, type PayloadCodec } from "./wire";
+
+/** How long a node that hosts the broker waits for its departure to be forwarded. */
+const DEPARTURE_WAIT_MS = 1000;
 
 /** Upstream's Cluster::LOG stream (scripts/base/frameworks/cluster/main.zeek). */
 export const CLUSTER_LOG_STREAM = "Cluster::LOG";
@@ -160,6 +164,11 @@ export class ClusterNode extends EventEmitter {
   private probeTopic = "";
   private resolveReady!: () => void;
   private state: "new" | "starting" | "running" | "stopping" | "stopped" = "new";
+  private starting: Promise<this> | undefined;
+  /** Resolved when our XPUB hears our node-id topic unsubscribed (we left). */
+  private departure: { topic: string; seen: Promise<void>; resolve: () => void } | undefined;
+  /** The counters as they were when the node stopped (the core is gone then). */
+  private finalCounters: NodeCounters | undefined;
   private stopped: Promise<void> | undefined;
   private loops: Promise<void>[] = [];
   private nodeIdBytes: Buffer;
@@ -214,9 +223,14 @@ export class ClusterNode extends EventEmitter {
    * node sockets, then the start-up subscriptions. Rejects with a StartError
    * carrying upstream's two lines (the specific error, then the fatal one).
    */
-  async start(): Promise<this> {
-    if (this.state !== "new") throw new Error(`node ${this.name} was already started`);
+  start(): Promise<this> {
+    if (this.state !== "new") return Promise.reject(new Error(`node ${this.name} was already started`));
     this.state = "starting";
+    this.starting = this.doStart();
+    return this.starting;
+  }
+
+  private async doStart(): Promise<this> {
     const o = this.options;
     this.api = await loadCore(this.config.core ?? "js");
     const h = this.api.coreCreate(this.name, this.nodeId);
@@ -240,6 +254,7 @@ export class ClusterNode extends EventEmitter {
       if (runProxy) {
         try {
           this.broker = await startBroker({ ...o, engine: this.config.brokerEngine });
+          this.debug(2, `broker (${this.broker.engine}) bound xpub ${this.broker.xpubEndpoint}, xsub ${this.broker.xsubEndpoint}`);
         } catch (err) {
           throw new StartError(err as Error, FATAL_PROXY);
         }
@@ -258,7 +273,12 @@ export class ClusterNode extends EventEmitter {
     this.debug(2, `node ${this.name} (${this.nodeId}) started`);
     this.core.settle(); // e.g. "No ZeroMQ connect_log_endpoints configured"
 
-    for (const topic of this.api.startupTopics(h)) this.subscribe(topic);
+    let resolveDeparture = () => {};
+    const seen = new Promise<void>((r) => (resolveDeparture = r));
+    this.departure = { topic: this.nodeidTopic(this.nodeId), seen, resolve: resolveDeparture };
+    const topics = this.api.startupTopics(h);
+    this.debug(2, `subscribing to start-up topics ${topics.join(" ")}`);
+    for (const topic of topics) this.subscribe(topic);
     // Ready-to-publish probe (ZeroMQ.cc): once our own subscription comes
     // back on the XPUB, the broker has replayed every earlier subscription
     // to us too, so sender-side filtering no longer discards publishes.
@@ -275,15 +295,24 @@ export class ClusterNode extends EventEmitter {
     // Upstream: XSUB connects first, then XPUB.
     connectOrThrow(xsub, "xsub", o.connect_xsub_endpoint);
     connectOrThrow(xpub, "xpub", o.connect_xpub_endpoint);
+    this.debug(2, `xsub connected to ${o.connect_xsub_endpoint}, xpub connected to ${o.connect_xpub_endpoint}`);
 
     this.xsubSender = new Sender(xsub, "wait", 0, () => {}, (e) => this.diagnostic(`[zeromq] xsub: send failed: ${e.message}`));
     for (const f of this.earlySubscriptions) this.xsubSender.enqueue([f]);
     this.earlySubscriptions = [];
+    // The XPUB path mirrors upstream's dontwait send: with XPUB_NODROP
+    // (connect_xpub_nodrop) libzmq refuses with EAGAIN at xpub_sndhwm and the
+    // event is dropped and counted; without it libzmq drops silently and, as
+    // upstream says, the drop metric never counts. The JS queue in front
+    // (a synchronous burst, or publishes held for the ready probe) is bounded
+    // by the same HWM and follows the same rule.
+    const countXpubDrops = o.connect_xpub_nodrop;
     this.xpubSender = new Sender(
       xpub,
       o.connect_xpub_nodrop ? "drop" : "wait",
       o.xpub_sndhwm,
       () => {
+        if (!countXpubDrops || !this.core || this.core.isClosed) return;
         this.api.xpubDropped(this.core.h);
         this.core.settle();
       },
@@ -300,22 +329,31 @@ export class ClusterNode extends EventEmitter {
       } catch (err) {
         throw new BindError("pull", listenLog, err as Error);
       }
+      this.debug(2, `pull bound to ${listenLog}`);
       this.loops.push(this.receiveLoop(pull, (m) => this.onLogMessage(m), "log"));
     }
     if (logEndpoints.length > 0) {
       const push = (this.push = new zmq.Push(socketOptionsFor("push", o)));
       for (const ep of logEndpoints) connectOrThrow(push, "push", ep);
+      this.debug(2, `push connected to ${logEndpoints.join(" ")}`);
       // Log batches wait for the PUSH rather than drop (so an orderly stop
       // loses nothing); the JS queue holds at most log_sndhwm batches more.
+      // Beyond that a batch is dropped with upstream's error text and its
+      // records are counted in log_drops (upstream has no log-drop metric);
+      // records count as sent once libzmq has taken the batch.
       this.pushSender = new Sender(
         push,
         "wait",
         o.log_sndhwm,
-        (msg) => {
-          this.counts.log_drops += (msg as Message & { records?: number }).records ?? 0;
-          this.emitReport("error", "Failed to send log write. HWM reached?");
+        (msg, reason) => {
+          const n = recordsOf(msg);
+          this.counts.log_drops += n;
+          if (reason === "close") this.emitReport("error", `Discarded a log write of ${n} records at shutdown (linger_ms reached)`);
+          else this.emitReport("error", "Failed to send log write. HWM reached?");
         },
         (e) => this.emitReport("error", `Failed to send log write: ${e.message}`),
+        false,
+        (msg) => (this.counts.log_records_sent += recordsOf(msg)),
       );
     }
   }
@@ -331,16 +369,26 @@ export class ClusterNode extends EventEmitter {
       this.state = "stopped";
       return (this.stopped = Promise.resolve());
     }
-    this.state = "stopping";
     this.stopped = (async () => {
+      // A stop during start() waits for it (a failed start has closed everything).
+      if (this.starting) await this.starting.catch(() => {});
+      if (this.state === "stopped") return;
+      this.state = "stopping";
+      this.debug(2, `node ${this.name} stopping: flushing logs`);
+      // 1. Flush every log buffer (Log::flush at shutdown): the last batches
+      //    go to the PUSH queue before anything closes.
       this.api.flushLogs(this.core.h);
       this.core.settle();
+      // 2. Drain what is queued in JS into libzmq, for at most linger_ms
+      //    (-1: as long as it takes, as upstream's context close would wait).
       this.xpubSender?.resume();
       const linger = this.options.linger_ms;
       const drained = Promise.all([this.pushSender?.idle(), this.xpubSender?.idle(), this.xsubSender?.idle()]);
       if (linger < 0) await drained;
-      else await Promise.race([drained, delay(linger)]);
+      else await raceTimeout(drained, linger);
       this.deliverInbox();
+      // 3. Close the node sockets with linger_ms, 4. the broker last.
+      this.debug(2, `closing sockets (linger_ms=${linger})`);
       await this.closeEverything(linger);
       this.state = "stopped";
       this.debug(2, `node ${this.name} stopped`);
@@ -350,16 +398,44 @@ export class ClusterNode extends EventEmitter {
   }
 
   private async closeEverything(linger: number): Promise<void> {
-    for (const s of [this.xsubSender, this.xpubSender, this.pushSender]) s?.clear();
-    for (const sock of [this.xsub, this.xpub, this.push, this.pull]) {
-      if (sock && !sock.closed) {
-        if (linger >= 0) sock.linger = Math.min(sock.linger, linger);
-        sock.close();
-      }
+    // What could not get into libzmq in time is counted (log_drops,
+    // xpub_drops), not lost silently; pending subscription frames are moot.
+    this.pushSender?.discard();
+    this.xpubSender?.discard();
+    this.xsubSender?.clear();
+    const gone: Promise<void>[] = [];
+    const close = (sock: zmq.Socket | undefined, sockLinger: number) => {
+      if (!sock || sock.closed) return;
+      // The socket is gone, and a bound port free, when its monitor ends:
+      // for the XPUB and the PUSH that is after linger_ms at most (upstream
+      // sets ZMQ_LINGER on exactly these two), as upstream's zmq_ctx_term()
+      // waits. The XSUB and the PULL have nothing of ours to deliver.
+      sock.linger = sockLinger;
+      gone.push(socketGone(sock));
+      sock.close();
+    };
+    close(this.xsub, 0);
+    close(this.pull, 0);
+    if (this.broker && this.departure && this.state === "stopping") {
+      // We host the broker, which stops with us: give it the time to tell
+      // the other nodes that we left (libzmq turns our XSUB's disconnect
+      // into unsubscriptions, node_down elsewhere) before it goes. Our own
+      // XPUB hearing the unsubscription of our node-id topic means the
+      // broker has forwarded it to every node.
+      await raceTimeout(this.departure.seen, DEPARTURE_WAIT_MS);
     }
+    close(this.xpub, linger);
+    close(this.push, linger);
     await Promise.allSettled(this.loops);
-    this.core?.close();
-    await this.broker?.stop();
+    await Promise.all(gone);
+    if (this.core) {
+      this.finalCounters = this.counters();
+      this.core.close();
+    }
+    if (this.broker) {
+      this.debug(2, "stopping broker");
+      await this.broker.stop();
+    }
   }
 
   get running(): boolean {
@@ -469,7 +545,7 @@ export class ClusterNode extends EventEmitter {
     const payload = this.codec.encodeLogBatch(st.header, records);
     const msg = ["log-write", this.nodeIdBytes, this.codec.logFormat, payload] as Message & { records?: number };
     msg.records = records.length;
-    if (this.pushSender.enqueue(msg)) this.counts.log_records_sent += records.length;
+    this.pushSender.enqueue(msg);
   }
 
   private emitLog(batch: ReceivedLogBatch): void {
@@ -478,11 +554,17 @@ export class ClusterNode extends EventEmitter {
 
   // ----------------------------------------------------------------- input
 
+  // The I/O loop for one socket (upstream's poll loop in the I/O thread).
+  // zeromq.js resolves receive() at once while messages are queued, so
+  // without a yield one busy socket would starve timers, handlers and the
+  // other sockets; poll_max_messages bounds how many are read before the
+  // loop lets the event loop run (0 = no bound; zeromq.js itself then still
+  // yields every 512 synchronous operations).
   private async receiveLoop(sock: zmq.Socket & zmq.Readable, handle: (m: Buffer[]) => void, what: string): Promise<void> {
     const max = this.options.poll_max_messages;
     const trace = (this.options.debug_flags & 1) !== 0;
     let n = 0;
-    this.debug(2, `${what} receive loop started`);
+    this.debug(2, `${what}: receive loop started`);
     for (;;) {
       let msg: Buffer[];
       try {
@@ -490,16 +572,26 @@ export class ClusterNode extends EventEmitter {
       } catch (err) {
         if (sock.closed) break;
         this.diagnostic(`[zeromq] ${what}: receive error: ${(err as Error).message}`);
+        await yieldToEventLoop();
         continue;
       }
-      handle(msg);
-      if (max > 0 && ++n >= max) {
-        if (trace) this.debug(1, `${what}: read ${n} messages, yielding`);
+      try {
+        handle(msg);
+      } catch (err) {
+        this.diagnostic(`[zeromq] ${what}: error handling a message: ${(err as Error).stack ?? err}`);
+      }
+      n++;
+      if (max > 0 && n >= max) {
+        if (trace) this.debug(1, `${what}: read ${n} messages, yielding (poll_max_messages=${max})`);
         n = 0;
-        await new Promise((r) => setImmediate(r));
+        await yieldToEventLoop();
+      } else if (trace && !sock.closed && !sock.readable) {
+        // End of a poll round: the socket has nothing more right now.
+        this.debug(1, `${what}: read ${n} messages`);
+        n = 0;
       }
     }
-    this.debug(2, `${what} receive loop stopped`);
+    this.debug(2, `${what}: receive loop stopped`);
   }
 
   // Subscription frames from the broker (ZeroMQ.cc's XPUB handler).
@@ -513,6 +605,7 @@ export class ClusterNode extends EventEmitter {
       if (topic === this.probeTopic && frame[0] === 1) this.onReadyProbe();
       return;
     }
+    if (frame[0] === 0 && this.departure && topic === this.departure.topic) this.departure.resolve();
     if (frame[0] === 1) this.api.handleSubscription(h, topic, this.core.now());
     else this.api.handleUnsubscription(h, topic, this.core.now());
     this.core.settle();
@@ -665,6 +758,7 @@ export class ClusterNode extends EventEmitter {
   // -------------------------------------------------------------- counters
 
   counters(): NodeCounters {
+    if (this.finalCounters) return { ...this.finalCounters, ...this.counts };
     const h = this.core?.h;
     const c = (i: number) => (h === undefined || this.state === "stopped" ? 0 : this.api.counter(h, i));
     return {
@@ -673,6 +767,24 @@ export class ClusterNode extends EventEmitter {
       msg_errors: c(2),
       ...this.counts,
     };
+  }
+
+  /**
+   * The libzmq options of the node's open sockets as libzmq reports them,
+   * by upstream option name (e.g. `socketOptions().push?.log_sndbuf`).
+   * For diagnostics: kernel buffer sizes and HWMs have no other observable.
+   */
+  socketOptions(): Partial<Record<"xpub" | "xsub" | "push" | "pull", Partial<Record<keyof NodeOptions, number | boolean>>>> {
+    const out: ReturnType<ClusterNode["socketOptions"]> = {};
+    for (const [role, sock] of [
+      ["xpub", this.xpub],
+      ["xsub", this.xsub],
+      ["push", this.push],
+      ["pull", this.pull],
+    ] as const) {
+      if (sock && !sock.closed) out[role] = readSocketOptions(role, sock);
+    }
+    return out;
   }
 
   /** The broker's eight counters when this node runs a counting broker, else null. */
@@ -725,11 +837,27 @@ function connectOrThrow(sock: zmq.Socket, which: string, endpoint: string): void
   }
 }
 
+/** How many log records a queued log-write message carries. */
+function recordsOf(msg: Message): number {
+  return (msg as Message & { records?: number }).records ?? 0;
+}
+
 function printable(b: Buffer): string {
   const s = b.subarray(0, 64).toString("utf8");
   return /^[\x20-\x7e]*$/.test(s) ? s : `<${b.length} bytes>`;
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/** Let timers, I/O callbacks and setImmediate callbacks run. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
+}
+
+/** Wait for `p`, at most `ms`; the timer never outlives the wait. */
+async function raceTimeout(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([p, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -51,3 +51,19 @@ export function socketOptionsFor(role: SocketRole, opts: NodeOptions): Record<st
   }
   return out;
 }
+
+/**
+ * Read the table's options back from a live socket, by upstream option name
+ * (e.g. `{ log_sndbuf: 65536, ... }`). Kernel-side options (buffers) and
+ * HWMs cannot be observed otherwise; libzmq's write-only ones (XPUB_NODROP)
+ * read back as undefined in zeromq.js and are left out.
+ */
+export function readSocketOptions(role: SocketRole, socket: object): Partial<Record<keyof NodeOptions, number | boolean>> {
+  const out: Partial<Record<keyof NodeOptions, number | boolean>> = {};
+  for (const m of SOCKET_OPTION_TABLE) {
+    if (!m.roles.includes(role)) continue;
+    const v = (socket as Record<string, unknown>)[m.property];
+    if (typeof v === "number" || typeof v === "boolean") out[m.option] = v;
+  }
+  return out;
+}
