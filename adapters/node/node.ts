@@ -605,7 +605,13 @@ export class ClusterNode extends EventEmitter {
       if (topic === this.probeTopic && frame[0] === 1) this.onReadyProbe();
       return;
     }
-    if (frame[0] === 0 && this.departure && topic === this.departure.topic) this.departure.resolve();
+    if (frame[0] === 0 && this.departure && topic === this.departure.topic) {
+      // Our own departure heard back is no news to the core: passed on, it
+      // warned "unsubscription of unknown node" about ourselves on every stop
+      // of the broker host (upstream's node never sees it; it is gone by then).
+      this.departure.resolve();
+      return;
+    }
     if (frame[0] === 1) this.api.handleSubscription(h, topic, this.core.now());
     else this.api.handleUnsubscription(h, topic, this.core.now());
     this.core.settle();
