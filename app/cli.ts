@@ -54,7 +54,7 @@ export function buildProgram(): Command {
     .addOption(coreOption())
     .action(async (opts) => {
       const layout: ClusterLayout = opts.layout ? readLayoutFile(opts.layout) : parseLayout(DEFAULT_LAYOUT, "built-in layout");
-      process.exitCode = await runCluster({
+      const code = await runCluster({
         layout,
         scripts: (opts.script as string[]).map((s) => resolve(s)),
         supervisorScripts: (opts.supervisorScript as string[]).map((s) => resolve(s)),
@@ -64,6 +64,8 @@ export function buildProgram(): Command {
         core: opts.core,
         cli: process.argv[1],
       });
+      // Every node has stopped: so does the supervisor, whatever a supervisor script left running.
+      exitAfterOutput(code);
     });
 
   program
@@ -82,7 +84,7 @@ export function buildProgram(): Command {
       else if (fromSupervisor) layout = parseLayout(JSON.parse(fromSupervisor), "supervisor layout");
       else throw new LayoutError("run: --layout <file> is required");
       checkNodeName(layout, opts.node, opts.layout ?? "layout");
-      process.exitCode = await runNode({
+      const code = await runNode({
         layout,
         name: opts.node,
         scripts: opts.script,
@@ -93,6 +95,10 @@ export function buildProgram(): Command {
         // The supervisor hosts the broker: nodes neither run nor bind one.
         options: process.env.ZMQ_CLUSTER_NO_PROXY === "1" ? { run_proxy_thread: false } : undefined,
       });
+      // The node has stopped (terminate(), a signal) or failed fatally: the
+      // process ends now, as zeek's does, even if a script's timer or a
+      // half-started socket would keep the event loop alive.
+      exitAfterOutput(code);
     });
 
   program
@@ -127,6 +133,11 @@ export function buildProgram(): Command {
     });
 
   return program;
+}
+
+/** Exit once stdout and stderr have taken everything written so far (pipes are asynchronous on some platforms). */
+function exitAfterOutput(code: number): void {
+  process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
 }
 
 export async function main(argv = process.argv): Promise<void> {

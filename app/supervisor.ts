@@ -23,7 +23,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { Client, startBroker, resolveOptions, type Broker, type ClusterLayout } from "../adapters/node/index";
+import { Client, startBroker, resolveOptions, type Broker, type ClusterLayout, type NodeConfig } from "../adapters/node/index";
 import type { LogFormat } from "./log-writers";
 import { loadSupervisorScripts } from "./supervisor-scripts";
 
@@ -35,7 +35,7 @@ export interface SupervisorOptions {
   logDir: string;
   logFormat: LogFormat;
   proxy: "manager" | "supervisor";
-  core?: "js" | "wasm";
+  core?: NodeConfig["core"];
   /** The CLI entry to run children with (process.argv[1]). */
   cli: string;
   out?: NodeJS.WritableStream;
