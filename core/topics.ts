@@ -64,7 +64,10 @@ export class Topics {
    * is checked, so `<prefix>.` alone or `<prefix>.x` count too (with id "").
    */
   isNodeidTopic(topic: string): bool {
-    return topic.startsWith(this.nodeidPrefix + ".");
+    // `topic.startsWith(prefix + ".")` without building that string: this
+    // runs for every subscription frame (hot at scale; test/sim, bench/).
+    const p = this.nodeidPrefix;
+    return topic.length > p.length && topic.charCodeAt(p.length) == 46 && topic.startsWith(p);
   }
 
   /**
@@ -76,10 +79,10 @@ export class Topics {
    * use isNodeidTopic to tell "not a node-id topic" from "empty id".
    */
   parseNodeidTopic(topic: string): string {
-    const prefix = this.nodeidPrefix + ".";
-    if (!topic.startsWith(prefix)) return "";
-    if (topic.length <= prefix.length + 1) return "";
-    return topic.substring(prefix.length, topic.length - 1);
+    if (!this.isNodeidTopic(topic)) return "";
+    const start = this.nodeidPrefix.length + 1;
+    if (topic.length <= start + 1) return "";
+    return topic.substring(start, topic.length - 1);
   }
 
   /**
