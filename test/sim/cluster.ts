@@ -121,10 +121,14 @@ export class PrefixSet {
   }
   /** Add with a reference count; true when the topic is new. */
   add(topic: string): boolean {
-    const n = this.counts.get(topic) ?? 0;
-    this.counts.set(topic, n + 1);
-    if (n === 0) this.lengths.set(topic.length, (this.lengths.get(topic.length) ?? 0) + 1);
-    return n === 0;
+    const n = this.counts.get(topic);
+    if (n !== undefined) {
+      this.counts.set(topic, n + 1);
+      return false;
+    }
+    this.counts.set(topic, 1);
+    this.lengths.set(topic.length, (this.lengths.get(topic.length) ?? 0) + 1);
+    return true;
   }
   /** Drop one reference; true when the topic is gone. False when it was not there. */
   remove(topic: string): boolean {
@@ -147,6 +151,9 @@ export class PrefixSet {
     return this.remove(topic);
   }
   matches(topic: string): boolean {
+    // Most topics sent in a cluster are subscribed exactly (node-id topics):
+    // one lookup instead of a slice per distinct length.
+    if (this.counts.has(topic)) return true;
     for (const len of this.lengths.keys()) {
       if (len <= topic.length && this.counts.has(topic.slice(0, len))) return true;
     }
@@ -514,12 +521,26 @@ export class SimCluster {
 
   /** A published message reaches the broker: route it to every matching node but the sender. */
   private atBrokerXsub(from: SimNode, m: SimMessage): void {
-    const targets = new Set<number>();
+    // The matching prefixes' pipe sets; usually exactly one (the exact topic).
+    let only: Set<number> | undefined;
+    let more: Set<number>[] | undefined;
+    const len0 = m.topic.length;
     for (const len of this.routeLengths.keys()) {
-      if (len > m.topic.length) continue;
-      const pipes = this.routes.get(m.topic.slice(0, len));
-      if (pipes) for (const p of pipes) targets.add(p);
+      if (len > len0) continue;
+      const pipes = this.routes.get(len === len0 ? m.topic : m.topic.slice(0, len));
+      if (!pipes) continue;
+      if (!only) only = pipes;
+      else (more ??= [only]).push(pipes);
     }
+    if (!only) return;
+    if (!more && only.size === 1) {
+      // A node-id topic: one subscriber (the same order as below, trivially).
+      const t = only.values().next().value as number;
+      if (t !== from.index && this.nodes[t].running) this.enqueue(t, XSUB_DOWN, m);
+      return;
+    }
+    const targets = new Set<number>();
+    for (const pipes of more ?? [only]) for (const p of pipes) targets.add(p);
     targets.delete(from.index);
     for (const t of [...targets].sort((a, b) => a - b)) {
       if (this.nodes[t].running) this.enqueue(t, XSUB_DOWN, m);
