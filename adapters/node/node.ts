@@ -166,7 +166,7 @@ export class ClusterNode extends EventEmitter {
   private state: "new" | "starting" | "running" | "stopping" | "stopped" = "new";
   private starting: Promise<this> | undefined;
   /** Resolved when our XPUB hears our node-id topic unsubscribed (we left). */
-  private departure: { topic: string; seen: Promise<void>; resolve: () => void } | undefined;
+  private departure: { topic: string; known: boolean; seen: Promise<void>; resolve: () => void } | undefined;
   /** The counters as they were when the node stopped (the core is gone then). */
   private finalCounters: NodeCounters | undefined;
   private stopped: Promise<void> | undefined;
@@ -275,7 +275,7 @@ export class ClusterNode extends EventEmitter {
 
     let resolveDeparture = () => {};
     const seen = new Promise<void>((r) => (resolveDeparture = r));
-    this.departure = { topic: this.nodeidTopic(this.nodeId), seen, resolve: resolveDeparture };
+    this.departure = { topic: this.nodeidTopic(this.nodeId), known: false, seen, resolve: resolveDeparture };
     const topics = this.api.startupTopics(h);
     this.debug(2, `subscribing to start-up topics ${topics.join(" ")}`);
     for (const topic of topics) this.subscribe(topic);
@@ -416,12 +416,13 @@ export class ClusterNode extends EventEmitter {
     };
     close(this.xsub, 0);
     close(this.pull, 0);
-    if (this.broker && this.departure && this.state === "stopping") {
+    if (this.broker && this.departure?.known && this.state === "stopping") {
       // We host the broker, which stops with us: give it the time to tell
       // the other nodes that we left (libzmq turns our XSUB's disconnect
       // into unsubscriptions, node_down elsewhere) before it goes. Our own
       // XPUB hearing the unsubscription of our node-id topic means the
-      // broker has forwarded it to every node.
+      // broker has forwarded it to every node. (Only once our XPUB heard the
+      // subscription: before that nobody can have seen us.)
       await raceTimeout(this.departure.seen, DEPARTURE_WAIT_MS);
     }
     close(this.xpub, linger);
@@ -605,6 +606,7 @@ export class ClusterNode extends EventEmitter {
       if (topic === this.probeTopic && frame[0] === 1) this.onReadyProbe();
       return;
     }
+    if (frame[0] === 1 && this.departure && topic === this.departure.topic) this.departure.known = true;
     if (frame[0] === 0 && this.departure && topic === this.departure.topic) {
       // Our own departure heard back is no news to the core: passed on, it
       // warned "unsubscription of unknown node" about ourselves on every stop
