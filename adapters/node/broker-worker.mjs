@@ -20,8 +20,9 @@ const context = new zmq.Context({ ioThreads });
 const xsub = new zmq.XSubscriber({ context, ...xsubOptions, linger });
 const xpub = new zmq.XPublisher({ context, ...xpubOptions, linger, verbosity: "allSubsUnsubs" });
 // The monitor's "end" comes once libzmq has destroyed a socket (see
-// socket-gone.ts): only then is its port free.
-const gone = Promise.all([xsub, xpub].map((s) => new Promise((resolve) => s.events.on("end", resolve))));
+// socket-gone.ts): only then is its port free. Monitors are attached after
+// binding: a failed bind reported to a monitor loses its errno.
+const gone = () => Promise.all([xsub, xpub].map((s) => new Promise((resolve) => s.events.on("end", resolve))));
 
 // Forward every message from `from` to `to`, counting frames and bytes.
 // The next receive is started before the send is awaited: both complete
@@ -57,9 +58,10 @@ async function pump(from, to, rcvd, sent) {
 }
 
 async function closeAll() {
+  const closed = gone();
   xsub.close();
   xpub.close();
-  await gone;
+  await closed;
 }
 
 // Upstream order (ProxyThread::Start): XPUB first, then XSUB.

@@ -98,8 +98,10 @@ async function startNative(
   const linger = brokerLinger(opts);
   const xsub = new zmq.XSubscriber({ context, ...xsubOptions, linger });
   const xpub = new zmq.XPublisher({ context, ...xpubOptions, linger, verbosity: "allSubsUnsubs" });
-  const gone = Promise.all([socketGone(xsub), socketGone(xpub)]);
-  // Upstream order (ProxyThread::Start): XPUB first, then XSUB.
+  // Upstream order (ProxyThread::Start): XPUB first, then XSUB. Monitors
+  // (for socketGone) only after binding: libzmq reports a failed bind to a
+  // monitor before returning, which overwrites the bind's errno (EAGAIN
+  // instead of e.g. ENODEV).
   for (const [which, sock, ep] of [
     ["xpub", xpub, opts.listen_xpub_endpoint],
     ["xsub", xsub, opts.listen_xsub_endpoint],
@@ -107,12 +109,14 @@ async function startNative(
     try {
       await sock.bind(ep);
     } catch (err) {
+      const gone = Promise.all([socketGone(xsub), socketGone(xpub)]);
       xsub.close();
       xpub.close();
       await gone;
       throw new BindError(which, ep, err as Error);
     }
   }
+  const gone = Promise.all([socketGone(xsub), socketGone(xpub)]);
   const proxy = new zmq.Proxy(xsub, xpub);
   const done = proxy.run();
   let stopping: Promise<void> | undefined;
