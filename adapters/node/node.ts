@@ -282,7 +282,10 @@ export class ClusterNode extends EventEmitter {
     // Ready-to-publish probe (ZeroMQ.cc): once our own subscription comes
     // back on the XPUB, the broker has replayed every earlier subscription
     // to us too, so sender-side filtering no longer discards publishes.
-    this.probeTopic = this.api.readyProbeTopic(h, 1);
+    // `<internal_topic_prefix><node id>.<n>.` as the core's readyProbeTopic()
+    // spells it; built here because the core has no setter for the prefix
+    // (its helper always uses the default).
+    this.probeTopic = `${o.internal_topic_prefix}${this.nodeId}.1.`;
     this.subscribe(this.probeTopic);
     this.emit("started");
     return this;
