@@ -21,7 +21,7 @@ export async function simConverge(build: CoreBuild, size: number): Promise<{ sec
   const sim = new SimCluster(api, simLayout(size), { record: false });
   const t0 = performance.now();
   sim.startAll();
-  sim.drain();
+  sim.drainByChannel();
   const seconds = (performance.now() - t0) / 1000;
   const ups = sim.totalNodeUps();
   const mesh = sim.fullMesh();
