@@ -8,15 +8,19 @@
 // in parallel can take it, and the bind fails with "Address already in
 // use". So ports come from below the ephemeral range (never used for
 // outgoing connections), are checked to bind, and are reserved across test
-// processes with an O_EXCL lock file that lives as long as this process.
+// processes with an O_EXCL lock file, released when the test that took them
+// has finished (its cluster stopped first: vitest runs onTestFinished hooks
+// last-registered first), or at the latest when this process exits; a lock
+// whose process is gone counts as free.
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { onTestFinished } from "vitest";
 
 const LOCKS = join(tmpdir(), "zmq-cluster-test-ports");
 const LOWEST = 20000;
-const held: string[] = [];
+const held = new Set<string>();
 let cleanup = false;
 
 function ephemeralLow(): number {
@@ -36,7 +40,7 @@ function reserve(port: number): boolean {
       const fd = openSync(file, "wx");
       writeSync(fd, String(process.pid));
       closeSync(fd);
-      held.push(file);
+      held.add(file);
       if (!cleanup) {
         cleanup = true;
         process.on("exit", () => held.forEach((f) => rmQuiet(f)));
@@ -83,15 +87,23 @@ function bindable(port: number, host: string): Promise<boolean> {
   });
 }
 
-/** `n` ports that bind on `host`, reserved for this process. */
+/** `n` ports that bind on `host`, reserved until the current test has finished. */
 export async function freePorts(n: number, host = "127.0.0.1"): Promise<number[]> {
   mkdirSync(LOCKS, { recursive: true });
   const out: number[] = [];
+  const taken: string[] = [];
   for (let tries = 0; out.length < n; tries++) {
     if (tries > 10_000) throw new Error(`no free port in ${LOWEST}..${HIGHEST} on ${host}`);
     const port = LOWEST + Math.floor(Math.random() * (HIGHEST - LOWEST + 1));
     if (!reserve(port)) continue;
+    taken.push(join(LOCKS, String(port)));
     if (await bindable(port, host)) out.push(port);
   }
+  onTestFinished(() => {
+    for (const f of taken) {
+      held.delete(f);
+      rmQuiet(f);
+    }
+  });
   return out;
 }

@@ -12,18 +12,10 @@ export function zeekString(v) {
 }
 
 /**
- * zeek_done: `fn` runs once when the node begins to terminate — whether a
- * script called node.terminate() or the supervisor sent SIGTERM — before
- * its sockets close, so node.counters() still reads live values.
+ * zeek_done: `fn` runs once when the node has terminated — whether a script
+ * called node.terminate() or the supervisor sent SIGTERM — after the last
+ * queued events were handled; node.counters() then holds the final values.
  */
 export function onDone(node, fn) {
-  const terminate = node.terminate.bind(node);
-  let ran = false;
-  node.terminate = () => {
-    if (!ran) {
-      ran = true;
-      fn();
-    }
-    return terminate();
-  };
+  node.once("terminated", fn);
 }

@@ -9,6 +9,11 @@ export default ({ client, terminate }) => {
   let round = 1;
 
   client.subscribe("zeek.supervisor.test");
+  // Were the client to look like a node (a nodeid subscription), nodes would
+  // send it hellos; anything but we_are_all_up shows up in the baseline.
+  client.on("event", (ev) => {
+    if (ev.name !== "we_are_all_up") print("unexpected event", ev.name, ev.topic);
+  });
   client.onEvent("we_are_all_up", (from) => {
     nodesUp.add(from);
     print("we_are_all_up", "round", round, "nodes_up", nodesUp.size);
