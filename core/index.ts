@@ -243,6 +243,16 @@ export function pollOutputs(h: i32): Array<Output> {
   return get(h).pollOutputs();
 }
 
+/**
+ * How many outputs pollOutputs would return now. A number is cheap to pass
+ * out of Wasm and an array of records is not (the bindings lift every field
+ * of every record), so hosts may poll only when this is above 0 — after
+ * most inputs there is nothing to take.
+ */
+export function outputCount(h: i32): i32 {
+  return get(h).out.length;
+}
+
 export function pollTimeout(h: i32): f64 {
   return get(h).pollTimeout();
 }
