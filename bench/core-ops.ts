@@ -2,7 +2,8 @@
 // one op = a subscription frame for a topic already seen (membership's
 // de-duplication: at scale every node sees every subscription once per
 // subscriber) + one log write (batching; every 1000th flushes a batch) +
-// the host's settle (pollOutputs, pollTimeout).
+// the host's settle: outputs taken when there are any (outputCount, then
+// pollOutputs), and the timer deadline (pollTimeout).
 
 import { loadCore, type CoreBuild } from "../adapters/core-api";
 
@@ -22,7 +23,7 @@ export async function coreOps(build: CoreBuild, ms: number): Promise<number> {
     now += 0.001;
     api.handleSubscription(h, topic, now);
     api.logWrite(h, key, now);
-    batches += api.pollOutputs(h).length;
+    if (api.outputCount(h) > 0) batches += api.pollOutputs(h).length;
     api.pollTimeout(h);
   };
   for (let i = 0; i < 50_000; i++) op(); // warm-up
