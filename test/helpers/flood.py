@@ -12,6 +12,7 @@
 #   payload   frame 3, hex
 #   count     events to send
 #   quiet_ms  give up after this long without progress (broker back-pressure)
+# With "mode": "push" it is a log sender instead (endpoint, frames, count).
 # Prints JSON {"sent", "witness", "stalled"}: events handed to libzmq, events
 # the witness (a healthy subscriber) received, and whether it gave up.
 import json
@@ -21,10 +22,34 @@ import time
 import zmq
 
 cfg = json.loads(sys.argv[1])
+quiet = cfg.get("quiet_ms", 500) / 1000.0
+
+if cfg.get("mode") == "push":
+    # A log sender instead: a PUSH that sends `count` copies of the 4 frames
+    # in `frames` (hex) to `endpoint` until done or blocked for quiet_ms.
+    ctx = zmq.Context()
+    push = ctx.socket(zmq.PUSH)
+    push.connect(cfg["endpoint"])
+    msg = [bytes.fromhex(f) for f in cfg["frames"]]
+    sent = 0
+    stalled = False
+    while sent < cfg["count"]:
+        try:
+            push.send_multipart(msg, zmq.DONTWAIT)
+            sent += 1
+        except zmq.Again:
+            if not push.poll(int(quiet * 1000), zmq.POLLOUT):
+                stalled = True
+                break
+    print(json.dumps({"sent": sent, "witness": 0, "stalled": stalled}), flush=True)
+    push.setsockopt(zmq.LINGER, 0 if stalled else 2000)
+    push.close()
+    ctx.term()
+    sys.exit(0)
+
 topic = cfg["topic"].encode()
 frames = [topic, b"zeromq_flood_host_1_Nflood", cfg["format"].encode(), bytes.fromhex(cfg["payload"])]
 count = cfg["count"]
-quiet = cfg.get("quiet_ms", 500) / 1000.0
 
 ctx = zmq.Context()
 pub = ctx.socket(zmq.XPUB)

@@ -32,6 +32,28 @@ export interface FloodOptions {
   quietMs?: number;
 }
 
+/**
+ * Send `count` copies of a 4-frame log message to a PULL endpoint from a
+ * separate process while this one is blocked; stops when the PUSH has been
+ * blocked for quietMs (back-pressure).
+ */
+export function pushFloodSync(o: { endpoint: string; frames: (string | Uint8Array)[]; count: number; quietMs?: number }): FloodResult {
+  const cfg = {
+    mode: "push",
+    endpoint: o.endpoint,
+    frames: o.frames.map((f) => Buffer.from(f).toString("hex")),
+    count: o.count,
+    quiet_ms: o.quietMs ?? 500,
+  };
+  return run(cfg);
+}
+
+function run(cfg: object): FloodResult {
+  const r = spawnSync(PYTHON, [script, JSON.stringify(cfg)], { encoding: "utf8", timeout: 30_000 });
+  if (r.status !== 0) throw new Error(`flood.py failed (${r.status ?? r.signal}): ${r.stdout}${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop()!) as FloodResult;
+}
+
 /** Run the flood; blocks this process until it is over. */
 export function floodSync(o: FloodOptions): FloodResult {
   const payload = codec.encodeEvent(o.event ?? "Test::flood", ["x".repeat(o.size ?? 100)]);
@@ -44,7 +66,5 @@ export function floodSync(o: FloodOptions): FloodResult {
     count: o.count,
     quiet_ms: o.quietMs ?? 500,
   };
-  const r = spawnSync(PYTHON, [script, JSON.stringify(cfg)], { encoding: "utf8", timeout: 30_000 });
-  if (r.status !== 0) throw new Error(`flood.py failed (${r.status ?? r.signal}): ${r.stdout}${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split("\n").pop()!) as FloodResult;
+  return run(cfg);
 }
