@@ -176,6 +176,12 @@ export async function runCluster(o: SupervisorOptions): Promise<number> {
     }, STOP_GRACE_MS);
     const { code, signal } = await c.exited;
     clearTimeout(killer);
+    // Killed by our own SIGTERM: the node was still starting and had not
+    // installed its handler yet, so nothing was running that could be lost.
+    if (signal === "SIGTERM") {
+      say(`${c.name} stopped while still starting`);
+      return;
+    }
     if (code !== 0) {
       failed = true;
       say(`${c.name} stopped with ${signal ? `signal ${signal}` : `status ${code}`}`);

@@ -41,6 +41,8 @@ export interface ClusterRunOptions {
   /** Node scripts, file names under test/scenarios/scripts/. */
   scripts?: string[];
   supervisorScripts?: string[];
+  /** More command-line arguments (e.g. --log-format tsv). */
+  extraArgs?: string[];
   proxy?: "manager" | "supervisor";
   /** Share another run's directory (e.g. several `run` processes of one layout). */
   dir?: string;
@@ -94,6 +96,7 @@ export class ClusterRun {
     for (const s of o.scripts ?? []) args.push("--script", join(SCRIPTS, s));
     for (const s of o.supervisorScripts ?? []) args.push("--supervisor-script", join(SCRIPTS, s));
     if (o.proxy) args.push("--proxy", o.proxy);
+    if (o.extraArgs) args.push(...o.extraArgs);
     const names = ["supervisor", ...Object.keys((o.layout as { nodes: object }).nodes)];
     const run = new ClusterRun(dir, cli, args, names, o.dir === undefined);
     const show = () => console.log(`--- ${o.name}: output of zmq-cluster ${args.join(" ")} (in ${dir})\n${run.transcript()}`);
