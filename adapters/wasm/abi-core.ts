@@ -316,10 +316,12 @@ function wholeMs(what: string, v: number): number {
 export function abiCoreApi(m: ZcModule): CoreApi {
   const str = (h: number, op: number, args?: (w: RecordWriter) => void) => m.query(h, op, args).str();
   const u32 = (h: number, op: number, args?: (w: RecordWriter) => void) => m.query(h, op, args).u32();
+  const held = new Map<number, Output[]>();
   const api: CoreApi = {
     coreApiVersion: () => u32(-1, ZcQuery.CORE_API_VERSION),
     coreCreate: (node, nodeId) => m.create(node, nodeId),
     coreDestroy: (h) => {
+      held.delete(h);
       // The flat API ignores unknown handles here.
       try {
         m.destroy(h);
@@ -379,7 +381,21 @@ export function abiCoreApi(m: ZcModule): CoreApi {
     eventsDelivered: (h, n) => void m.inputWords(h, 0, ZcIn.EVENTS_DELIVERED, n),
     xpubDropped: (h) => void m.inputWords(h, 0, ZcIn.XPUB_DROPPED),
     counter: (h, which) => (which < 0 || which > 4 ? 0 : m.counter(h, which)),
-    pollOutputs: (h) => m.poll(h).map(toOutput),
+    // The ABI has no "peek": outputCount takes what is pending and holds it
+    // for the next pollOutputs, so order and content stay the same.
+    pollOutputs: (h) => {
+      const earlier = held.get(h);
+      held.delete(h);
+      const now = m.poll(h).map(toOutput);
+      return earlier ? earlier.concat(now) : now;
+    },
+    outputCount: (h) => {
+      const now = m.poll(h).map(toOutput);
+      const earlier = held.get(h);
+      const all = earlier ? earlier.concat(now) : now;
+      if (all.length > 0) held.set(h, all);
+      return all.length;
+    },
     pollTimeout: (h) => m.nextTimeout(h),
   };
   return api;
