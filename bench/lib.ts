@@ -110,9 +110,13 @@ export async function stopAll(): Promise<void> {
 
 /** Run a role of this bundle in a child process. */
 export function benchPeer(label: string, role: string, args: Msg, nodeFlags: string[] = []): Peer {
-  // BENCH_CPU_PROF=<dir>: every role writes a V8 CPU profile there (--cpu-prof).
-  const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF, "--cpu-prof-name", `${role}.${Date.now()}.cpuprofile`] : [];
-  return new Peer(label, process.execPath, [...prof, ...nodeFlags, BENCH_JS, "--role", role, JSON.stringify(args)]);
+  return new Peer(label, process.execPath, [...profFlags(role), ...nodeFlags, BENCH_JS, "--role", role, JSON.stringify(args)]);
+}
+
+/** BENCH_CPU_PROF=<dir>: every Node child writes a V8 CPU profile there (--cpu-prof). */
+export function profFlags(name: string): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir ? ["--cpu-prof", "--cpu-prof-dir", dir, "--cpu-prof-name", `${name}.${Date.now()}.cpuprofile`] : [];
 }
 
 /** A TCP port free on 127.0.0.1 right now. */

@@ -104,7 +104,8 @@ async function eventSub(a: EventArgs): Promise<void> {
   await node.start();
   await node.ready;
   const idle = a.rss ? await settledRss() : 0;
-  report({ ready: true, idle_rss_mb: idle });
+  const heapIdle = process.memoryUsage().heapUsed / 1048576;
+  report({ ready: true, idle_rss_mb: idle, idle_heap_mb: heapIdle });
   let timer: NodeJS.Timeout | undefined;
   // Give up when no event arrives for timeoutMs: report what we have.
   let seen = -1;
@@ -124,6 +125,8 @@ async function eventSub(a: EventArgs): Promise<void> {
     bad,
     elapsed_s: last - first,
     rss_after_mb: after,
+    heap_after_mb: process.memoryUsage().heapUsed / 1048576,
+    memory: process.memoryUsage(),
     counters: node.counters(),
   };
   if (lat) {

@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { benchPeer, buildC, CLI_JS, median, monoS, Peer, PYTHON, ROOT, tcp, freePort, type Msg } from "./lib";
+import { benchPeer, profFlags, buildC, CLI_JS, median, monoS, Peer, PYTHON, ROOT, tcp, freePort, type Msg } from "./lib";
 import { logCodecBaseline } from "./codec-baseline";
 import { coreOps } from "./core-ops";
 import { simConverge } from "./sim";
@@ -24,6 +24,8 @@ export interface Stage {
 const TOPIC = "zeek.bench.events.";
 const ACK_TOPIC = "zeek.bench.ack.";
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+/** Frame sizes of our events (set by the events stage; a typical event otherwise). */
+let lastFrames = [TOPIC.length, 44, 22, 41];
 
 // ------------------------------------------------------------------ events
 
@@ -83,7 +85,7 @@ async function runOurs(
     return {
       rate: (subDone.received - 1) / subDone.elapsed_s,
       frames: pubReady.frames,
-      sub: { ...subDone, idle_rss_mb: subReady.idle_rss_mb },
+      sub: { ...subDone, idle_rss_mb: subReady.idle_rss_mb, idle_heap_mb: subReady.idle_heap_mb },
       pub: pubDone,
       broker: brokerDone,
     };
@@ -142,7 +144,7 @@ const events: Stage = {
   title: "events through the broker: our nodes vs pyzmq vs C (libzmq's proxy)",
   async run(mode, say) {
     const rounds = mode === "quick" ? 1 : 3;
-    const n = mode === "quick" ? { ours: 200_000, c: 500_000, py: 150_000 } : { ours: 500_000, c: 2_000_000, py: 400_000 };
+    const n = mode === "quick" ? { ours: 200_000, c: 500_000, py: 150_000 } : { ours: 300_000, c: 1_000_000, py: 300_000 };
     const ours: number[] = [];
     const cs: number[] = [];
     const pys: number[] = [];
@@ -150,7 +152,7 @@ const events: Stage = {
     let frames: number[] = [];
     for (let r = 1; r <= rounds; r++) {
       const o = await runOurs({ count: n.ours });
-      frames = o.frames;
+      frames = lastFrames = o.frames;
       ours.push(o.rate);
       const c = await runPeers("c", n.c, frames);
       cs.push(c.rate);
@@ -162,7 +164,10 @@ const events: Stage = {
     }
     // One node's memory: idle, then after handling a million events.
     const m = await runOurs({ count: 1_000_000, rss: true });
-    say(`rss: idle ${m.sub.idle_rss_mb.toFixed(1)} MB, after 1M events ${m.sub.rss_after_mb.toFixed(1)} MB (${fmt(m.rate)}/s)`);
+    say(
+      `rss: idle ${m.sub.idle_rss_mb.toFixed(1)} MB, after 1M events ${m.sub.rss_after_mb.toFixed(1)} MB (${fmt(m.rate)}/s); ` +
+        `JS heap ${m.sub.idle_heap_mb.toFixed(1)} -> ${m.sub.heap_after_mb.toFixed(1)} MB; after: ${JSON.stringify(m.sub.memory)}`,
+    );
     const e = median(ours);
     const b = median(pys);
     const lim = median(cs);
@@ -188,8 +193,8 @@ const broker: Stage = {
   title: "raw frames C -> broker -> C: zeromq's native proxy vs our counting broker",
   async run(mode, say) {
     const rounds = mode === "quick" ? 1 : 3;
-    const count = mode === "quick" ? 300_000 : 1_000_000;
-    const frames = [TOPIC.length, 47, 22, 40];
+    const count = mode === "quick" ? 200_000 : 500_000;
+    const frames = lastFrames;
     const native: number[] = [];
     const ours: number[] = [];
     for (let r = 1; r <= rounds; r++) {
@@ -231,7 +236,7 @@ const logs: Stage = {
   title: "log records: worker -> logger's file vs msgpackr alone",
   async run(mode, say) {
     const rounds = mode === "quick" ? 1 : 3;
-    const count = mode === "quick" ? 200_000 : 1_000_000;
+    const count = mode === "quick" ? 200_000 : 500_000;
     const rates: number[] = [];
     const codec: number[] = [];
     for (let r = 1; r <= rounds; r++) {
@@ -263,7 +268,7 @@ async function logRun(count: number): Promise<number> {
   try {
     await broker.next(20_000, "broker ready");
     const probe = join(ROOT, "bench", "scripts", "log-probe.mjs");
-    logger = new Peer("logger", process.execPath, [CLI_JS, "run", "--layout", layoutFile, "--node", "logger", "--log-dir", dir, "--script", probe], {
+    logger = new Peer("logger", process.execPath, [...profFlags("logger"), CLI_JS, "run", "--layout", layoutFile, "--node", "logger", "--log-dir", dir, "--script", probe], {
       env: { ...process.env, BENCH_LOG_RECORDS: String(count) },
     });
     await logger.next(30_000, "logger ready");
