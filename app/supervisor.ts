@@ -115,7 +115,9 @@ export async function runCluster(o: SupervisorOptions): Promise<number> {
     c.startedAt = Date.now();
     prefixLines(proc.stdout!, out, c.name);
     prefixLines(proc.stderr!, err, c.name);
-    c.exited = new Promise((resolve) => proc.once("exit", (code, signal) => resolve({ code, signal })));
+    // "close", not "exit": only then has every line the node wrote been
+    // forwarded; the supervisor may exit right after its last node.
+    c.exited = new Promise((resolve) => proc.once("close", (code, signal) => resolve({ code, signal })));
     void c.exited.then(({ code, signal }) => onExit(c, code, signal));
   };
 
