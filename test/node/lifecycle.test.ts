@@ -171,6 +171,8 @@ describe("start and stop order", () => {
     manager.subscribe("test.last");
     await manager.start();
     const worker = await t.start({ layout, name: "worker-1" });
+    // Handshake done: no hello of its own is still due when it stops.
+    await waitAllUp([manager, worker]);
     await worker.ready;
     for (let i = 0; i < 500; i++) worker.publish("test.last", "Test::last", count(i));
     await worker.terminate();

@@ -18,9 +18,18 @@ async function rawPublisher(endpoint: string, topic: string): Promise<zmq.XPubli
   const pub = new zmq.XPublisher({ linger: 0 });
   t.cleanup(() => pub.close());
   pub.connect(endpoint);
-  for (;;) {
-    const [frame] = await pub.receive();
-    if (frame.toString("utf8") === `\x01${topic}`) return pub;
+  const seen: string[] = [];
+  const deadline = setTimeout(() => pub.close(), 10_000);
+  try {
+    for (;;) {
+      const [frame] = await pub.receive();
+      seen.push(frame.toString("utf8"));
+      if (seen[seen.length - 1] === `\x01${topic}`) return pub;
+    }
+  } catch (err) {
+    throw new Error(`the raw XPUB never heard ${topic} subscribed (${(err as Error).message}); heard ${JSON.stringify(seen)}`);
+  } finally {
+    clearTimeout(deadline);
   }
 }
 
