@@ -1,12 +1,14 @@
 // The log path's options, each by its effect on real sockets: linger_ms at
 // stop, log_immediate, the PUSH and PULL HWMs, and the kernel buffers
 // (read back). write_buffer_size and flush_interval are in logging.test.ts.
+import * as zmq from "zeromq";
 import { describe, expect, it } from "vitest";
 import type { ClusterLayoutInput } from "../../adapters/node/index";
 import { codec } from "../../adapters/node/wire";
 import { makeLayout } from "../helpers/cluster";
 import { pushFloodSync } from "../helpers/flood";
 import { trackNodes, waitForAny, type Reports } from "../helpers/nodes";
+import { freePorts } from "../helpers/ports";
 import { waitFor } from "../helpers/wait";
 
 const t = trackNodes();
@@ -128,6 +130,44 @@ describe("log options", () => {
       }
       await logger.terminate();
     }
+  });
+
+  it("connect_log_endpoints: an explicit list replaces the layout's loggers; the frames are upstream's four", async () => {
+    const layout = await logLayout(["logger"], ["worker-1"]);
+    const logger = await t.start({ layout, name: "logger" });
+    const [port] = await freePorts(1);
+    const pull = new zmq.Pull({ linger: 0 });
+    t.cleanup(() => pull.close());
+    await pull.bind(`tcp://127.0.0.1:${port}`);
+    const worker = await t.start({ layout, name: "worker-1", options: { connect_log_endpoints: [`tcp://127.0.0.1:${port}`] } });
+    worker.log("Test::LOG", { s: "elsewhere" });
+    const frames = await pull.receive();
+    expect(frames.map((f, i) => (i < 3 ? f.toString() : "payload"))).toEqual(["log-write", worker.nodeId, codec.logFormat, "payload"]);
+    expect(codec.decodeLogBatch(frames[3]).records).toEqual([["elsewhere"]]);
+    expect(got(t.reports(logger))).toEqual([]);
+  });
+
+  it("connect_log_endpoints empty with several nodes: upstream's error, and writes are counted as dropped", async () => {
+    const layout = await makeLayout({ manager: "manager", "worker-1": "worker" });
+    const worker = await t.start({ layout, name: "worker-1" });
+    expect(t.reports(worker).errors).toContain("No ZeroMQ connect_log_endpoints configured");
+    worker.log("Test::LOG", { s: "nowhere" });
+    await worker.terminate();
+    expect(worker.counters()).toMatchObject({ log_drops: 1, log_records_sent: 0 });
+  });
+
+  it("listen_log_endpoint: a log receiver binds where the option says, not where the layout says", async () => {
+    const layout = await logLayout(["logger"], ["worker-1"]);
+    const [port] = await freePorts(1);
+    const endpoint = `tcp://127.0.0.1:${port}`;
+    const logger = await t.start({ layout, name: "logger", options: { listen_log_endpoint: endpoint } });
+    const worker = await t.start({ layout, name: "worker-1", options: { connect_log_endpoints: [endpoint] } });
+    worker.log("Test::LOG", { s: "custom port" });
+    await waitFor(logger, "log", () => got(t.reports(logger)).length === 1, 10_000, "the record on the custom port");
+    // Nothing listens on the layout's port: binding it succeeds.
+    const probe = new zmq.Pull({ linger: 0 });
+    t.cleanup(() => probe.close());
+    await probe.bind(`tcp://127.0.0.1:${layout.nodes.logger.p}`);
   });
 
   it.each([
