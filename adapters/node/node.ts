@@ -138,7 +138,10 @@ export class ClusterNode extends EventEmitter {
   readonly nodeType: string;
   readonly layout: ClusterLayout;
   readonly options: NodeOptions;
-  /** Resolves when the ready-to-publish probe came back (publishes are held until then). */
+  /**
+   * Resolves when the ready-to-publish probe came back (publishes are held
+   * until then); rejects if the node stops (or fails to start) before.
+   */
   readonly ready: Promise<void>;
 
   private config: NodeConfig;
@@ -163,6 +166,7 @@ export class ClusterNode extends EventEmitter {
   private hasLogEndpoints = false;
   private probeTopic = "";
   private resolveReady!: () => void;
+  private rejectReady!: (err: Error) => void;
   private state: "new" | "starting" | "running" | "stopping" | "stopped" = "new";
   private starting: Promise<this> | undefined;
   /** Resolved when our XPUB hears our node-id topic unsubscribed (we left). */
@@ -196,7 +200,11 @@ export class ClusterNode extends EventEmitter {
     this.eventFormatBytes = Buffer.from(this.codec.eventFormat);
     this.nodeId = config.nodeId ?? makeNodeId(config.name);
     this.nodeIdBytes = Buffer.from(this.nodeId);
-    this.ready = new Promise((r) => (this.resolveReady = r));
+    this.ready = new Promise((resolve, reject) => {
+      this.resolveReady = resolve;
+      this.rejectReady = reject;
+    });
+    this.ready.catch(() => {}); // rejected only for those who wait on it
   }
 
   // ---------------------------------------------------------------- topics
@@ -232,7 +240,13 @@ export class ClusterNode extends EventEmitter {
 
   private async doStart(): Promise<this> {
     const o = this.options;
-    this.api = await loadCore(this.config.core ?? "js");
+    try {
+      this.api = await loadCore(this.config.core ?? "js");
+    } catch (err) {
+      this.state = "stopped"; // nothing was opened
+      this.rejectReady(err as Error);
+      throw err;
+    }
     const h = this.api.coreCreate(this.name, this.nodeId);
     for (const [name, n] of Object.entries(this.layout.nodes)) {
       this.api.addNode(h, name, NODE_TYPE_CODES[n.node_type], n.ip, n.p ?? 0);
@@ -267,6 +281,7 @@ export class ClusterNode extends EventEmitter {
     } catch (err) {
       await this.closeEverything(0);
       this.state = "stopped";
+      this.rejectReady(err as Error);
       throw err;
     }
     this.state = "running";
@@ -370,6 +385,7 @@ export class ClusterNode extends EventEmitter {
     if (this.stopped) return this.stopped;
     if (this.state === "new") {
       this.state = "stopped";
+      this.rejectReady(new Error(`node ${this.name} was stopped before it started`));
       return (this.stopped = Promise.resolve());
     }
     this.stopped = (async () => {
@@ -394,6 +410,7 @@ export class ClusterNode extends EventEmitter {
       this.debug(2, `closing sockets (linger_ms=${linger})`);
       await this.closeEverything(linger);
       this.state = "stopped";
+      this.rejectReady(new Error(`node ${this.name} stopped before it was ready to publish`));
       this.debug(2, `node ${this.name} stopped`);
       this.emit("terminated");
     })();

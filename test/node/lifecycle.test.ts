@@ -48,11 +48,14 @@ describe("start-up errors carry upstream's texts", () => {
     const layout = await makeLayout({ manager: "manager", "worker-1": "worker" });
     const port = Number(layout.zeromq!.listen_xpub_endpoint!.split(":").pop());
     await occupy(port);
-    const err = await startError(t.node({ layout, name: "manager" }));
+    const node = t.node({ layout, name: "manager" });
+    const err = await startError(node);
     expect(err.message.split("\n")).toEqual([
       `ZeroMQ: Failed to bind xpub socket ${layout.zeromq!.listen_xpub_endpoint}: Address already in use (98)`,
       FATAL_PROXY,
     ]);
+    // Whoever waits for the node to be ready hears of it too.
+    await expect(node.ready).rejects.toBe(err);
     expect(err.fatal).toBe("Failed to spawn ZeroMQ proxy thread");
   });
 
@@ -124,6 +127,7 @@ describe("start-up errors carry upstream's texts", () => {
     expect(node.terminate()).toBe(a);
     await a;
     expect(node.running).toBe(false);
+    await expect(fresh.ready).rejects.toThrow(/stopped before it started/);
   });
 
   it("terminate() during start() waits for the start, then stops everything", async () => {
