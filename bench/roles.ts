@@ -51,9 +51,9 @@ async function broker(a: { engine: "native" | "counting"; xsub: string; xpub: st
     engine: a.engine,
   });
   onTerm(async () => {
-    const stats = b.stats();
+    // After stop: the forwarder thread has finished, so its counters are final.
     await b.stop();
-    report({ stopped: true, stats });
+    report({ stopped: true, stats: b.stats() });
   });
   report({ ready: true, engine: b.engine });
 }

@@ -150,8 +150,11 @@ const events: Stage = {
     const pys: number[] = [];
     const raws: number[] = [];
     let frames: number[] = [];
+    let m: OursRun | undefined;
     for (let r = 1; r <= rounds; r++) {
-      const o = await runOurs({ count: n.ours });
+      // Round 1 also measures one node's memory: idle, then after handling
+      // a million events (so a quick run needs no separate memory run).
+      const o = r === 1 ? (m = await runOurs({ count: 1_000_000, rss: true })) : await runOurs({ count: n.ours });
       frames = lastFrames = o.frames;
       ours.push(o.rate);
       const c = await runPeers("c", n.c, frames);
@@ -162,8 +165,7 @@ const events: Stage = {
       raws.push(j.rate);
       say(`round ${r}/${rounds}: ours ${fmt(o.rate)}/s, pyzmq ${fmt(p.rate)}/s, C ${fmt(c.rate)}/s, bare zeromq.js ${fmt(j.rate)}/s (frames ${frames.join("+")} bytes)`);
     }
-    // One node's memory: idle, then after handling a million events.
-    const m = await runOurs({ count: 1_000_000, rss: true });
+    if (!m) throw new Error("no memory run");
     say(
       `rss: idle ${m.sub.idle_rss_mb.toFixed(1)} MB, after 1M events ${m.sub.rss_after_mb.toFixed(1)} MB (${fmt(m.rate)}/s); ` +
         `JS heap ${m.sub.idle_heap_mb.toFixed(1)} -> ${m.sub.heap_after_mb.toFixed(1)} MB; after: ${JSON.stringify(m.sub.memory)}`,
