@@ -26,8 +26,12 @@ export class CoreHost {
 
   /** Call after every input: hand out the outputs, re-arm the timer. */
   settle(): void {
-    const outs = this.api.pollOutputs(this.h) as Output[];
-    for (let i = 0; i < outs.length; i++) this.onOutput(outs[i]);
+    // Most inputs (a log write, a repeated subscription) produce nothing:
+    // asking first saves building an empty array per input.
+    if (this.api.outputCount(this.h) > 0) {
+      const outs = this.api.pollOutputs(this.h) as Output[];
+      for (let i = 0; i < outs.length; i++) this.onOutput(outs[i]);
+    }
     this.arm();
   }
 

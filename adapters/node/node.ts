@@ -161,6 +161,7 @@ export class ClusterNode extends EventEmitter {
   private inbox: ReceivedEvent[] = [];
   private inboxScheduled = false;
   private streams = new Map<string, StreamState>();
+  private plainStreams = new Map<string, StreamState>();
   private streamsByKey: StreamState[] = [];
   private logReceiver = false;
   private hasLogEndpoints = false;
@@ -288,9 +289,7 @@ export class ClusterNode extends EventEmitter {
     this.debug(2, `node ${this.name} (${this.nodeId}) started`);
     this.core.settle(); // e.g. "No ZeroMQ connect_log_endpoints configured"
 
-    let resolveDeparture = () => {};
-    const seen = new Promise<void>((r) => (resolveDeparture = r));
-    this.departure = { topic: this.nodeidTopic(this.nodeId), known: false, seen, resolve: resolveDeparture };
+    this.departure = departureFor(this.nodeidTopic(this.nodeId));
     const topics = this.api.startupTopics(h);
     this.debug(2, `subscribing to start-up topics ${topics.join(" ")}`);
     for (const topic of topics) this.subscribe(topic);
@@ -309,7 +308,15 @@ export class ClusterNode extends EventEmitter {
   private async openSockets(listenLog: string, logEndpoints: string[]): Promise<void> {
     const o = this.options;
     const xsub = (this.xsub = new zmq.XSubscriber(socketOptionsFor("xsub", o)));
-    const xpub = (this.xpub = new zmq.XPublisher({ ...socketOptionsFor("xpub", o), verbosity: "allSubs" }));
+    // ZMQ_IMMEDIATE on the XPUB (ours; upstream leaves it off): when the
+    // broker's connection drops (the broker process died), libzmq then ends
+    // the pipe instead of keeping it for the reconnect, and the XPUB reports
+    // the unsubscription of every topic: every peer goes node_down, and after
+    // the broker is back the subscriptions it replays start the handshake
+    // afresh. Without it the node keeps the dead broker's subscriptions for
+    // ever: a peer that died during the outage never goes down, a topic
+    // unsubscribed meanwhile stays subscribed (docs/reliability.md).
+    const xpub = (this.xpub = new zmq.XPublisher({ ...socketOptionsFor("xpub", o), verbosity: "allSubs", immediate: true }));
     // Upstream: XSUB connects first, then XPUB.
     connectOrThrow(xsub, "xsub", o.connect_xsub_endpoint);
     connectOrThrow(xpub, "xpub", o.connect_xpub_endpoint);
@@ -533,6 +540,12 @@ export class ClusterNode extends EventEmitter {
   }
 
   private streamFor(stream: string, record: { readonly [field: string]: ZeekInput }, opts: LogOptions): StreamState {
+    // The common call names only the stream: one map lookup, no key string.
+    const plain = opts.path === undefined && opts.filter === undefined && opts.writer === undefined;
+    if (plain) {
+      const known = this.plainStreams.get(stream);
+      if (known) return known;
+    }
     const path = opts.path ?? defaultLogPath(stream);
     const filter = opts.filter ?? "default";
     const writer = opts.writer ?? "Log::WRITER_ASCII";
@@ -545,6 +558,7 @@ export class ClusterNode extends EventEmitter {
       this.streams.set(id, st);
       this.streamsByKey[key] = st;
     }
+    if (plain) this.plainStreams.set(stream, st);
     return st;
   }
 
@@ -631,7 +645,12 @@ export class ClusterNode extends EventEmitter {
       // Our own departure heard back is no news to the core: passed on, it
       // warned "unsubscription of unknown node" about ourselves on every stop
       // of the broker host (upstream's node never sees it; it is gone by then).
-      this.departure.resolve();
+      // While running it means the broker's connection dropped (every topic
+      // is reported unsubscribed, see openSockets): we have not left, and
+      // our subscription comes back with the broker, so a later stop still
+      // waits for the real departure.
+      if (this.state === "running") this.departure = departureFor(this.departure.topic);
+      else this.departure.resolve();
       return;
     }
     if (frame[0] === 1) this.api.handleSubscription(h, topic, this.core.now());
@@ -878,6 +897,13 @@ function printable(b: Buffer): string {
 /** Let timers, I/O callbacks and setImmediate callbacks run. */
 function yieldToEventLoop(): Promise<void> {
   return new Promise((r) => setImmediate(r));
+}
+
+/** A not yet heard departure: our node-id topic, not yet seen subscribed. */
+function departureFor(topic: string): { topic: string; known: boolean; seen: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const seen = new Promise<void>((r) => (resolve = r));
+  return { topic, known: false, seen, resolve };
 }
 
 /** Wait for `p`, at most `ms`; the timer never outlives the wait. */
