@@ -11,6 +11,7 @@ import {
   EVENT_FORMAT,
   LOG_FORMAT,
   type LogBatch,
+  type LogDelivery,
   type LogField,
   type LogHeader,
   type ZeekEvent,
@@ -18,7 +19,7 @@ import {
 } from "./codec/index";
 
 export { EVENT_FORMAT, LOG_FORMAT };
-export type { LogBatch, LogField, LogHeader };
+export type { LogBatch, LogDelivery, LogField, LogHeader };
 
 export interface PayloadCodec {
   /** Frame 2 of events. */
@@ -28,7 +29,8 @@ export interface PayloadCodec {
   encodeEvent(name: string, args: readonly ZeekInput[]): Uint8Array;
   /** Throws (CodecError) on a payload that does not decode. */
   decodeEvent(bytes: Uint8Array): ZeekEvent;
-  encodeLogBatch(header: LogHeader, records: readonly (readonly ZeekInput[])[]): Uint8Array;
+  /** `delivery`: the optional header keys of acknowledged log delivery (a codec may ignore it; then no logger acknowledges). */
+  encodeLogBatch(header: LogHeader, records: readonly (readonly ZeekInput[])[], delivery?: LogDelivery): Uint8Array;
   /** Throws (CodecError) on a batch that does not decode. */
   decodeLogBatch(bytes: Uint8Array): LogBatch;
 }

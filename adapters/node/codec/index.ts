@@ -57,6 +57,7 @@ export {
   type LogField,
   type LogHeader,
   type LogBatch,
+  type LogDelivery,
   checkLogFields,
   encodeLogRecord,
   assembleLogBatch,

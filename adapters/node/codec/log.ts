@@ -48,6 +48,23 @@ export interface LogBatch {
   header: LogHeader;
   /** Each record: values in field order, null for unset optional fields. */
   records: ZeekValue[][];
+  /** Present when the sender asks for acknowledgements (ours, docs/reliability.md). */
+  delivery?: LogDelivery;
+}
+
+/**
+ * Acknowledged log delivery (ours, not upstream's): three optional header
+ * keys that number a sender's batches per logger endpoint, so a logger can
+ * tell which it wrote, acknowledge them, and spot a lost one. A logger that
+ * does not know them ignores them (unknown header keys are ignored, §6).
+ */
+export interface LogDelivery {
+  /** The sender's name for the logger endpoint (its channel), opaque to the logger. */
+  chan: string;
+  /** This batch's number on the channel: 1, 2, 3, ... */
+  seq: number;
+  /** Every batch below this number is settled (written and acknowledged, or given up by the sender). */
+  base: number;
 }
 
 const ROOT = "log";
@@ -114,10 +131,10 @@ export function encodeLogRecord(fields: readonly LogField[], values: readonly Ze
   return pack(tree);
 }
 
-function headerTree(header: LogHeader): WireTree {
+function headerTree(header: LogHeader, delivery?: LogDelivery): WireTree {
   checkHeaderStrings(header, subPath(ROOT, "header"));
   const types = checkLogFields(header.fields);
-  return new Map<string, WireTree>([
+  const tree = new Map<string, WireTree>([
     ["stream", header.stream],
     ["writer", header.writer],
     ["filter", header.filter],
@@ -134,10 +151,47 @@ function headerTree(header: LogHeader): WireTree {
       ),
     ],
   ]);
+  if (delivery) {
+    checkDelivery(delivery, subPath(ROOT, "header"));
+    tree.set("chan", delivery.chan);
+    tree.set("seq", delivery.seq);
+    tree.set("base", delivery.base);
+  }
+  return tree;
+}
+
+const MAX_SEQ = Number.MAX_SAFE_INTEGER;
+
+function checkDelivery(d: LogDelivery, path: string): void {
+  if (typeof d.chan !== "string" || d.chan.length === 0) throw new CodecError("shape", subPath(path, "chan"), "chan must be a non-empty string");
+  for (const key of ["seq", "base"] as const) {
+    const v = d[key];
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > MAX_SEQ) {
+      throw new CodecError("range", subPath(path, key), `${key} must be an integer from 1 to 2^53-1`);
+    }
+  }
+  if (d.base > d.seq) throw new CodecError("range", subPath(path, "base"), "base must not be above seq");
+}
+
+/** The optional delivery keys of a received header: all three, or none. */
+function readDelivery(x: Map<unknown, unknown>, path: string): LogDelivery | undefined {
+  const has = ["chan", "seq", "base"].filter((k) => x.has(k));
+  if (has.length === 0) return undefined;
+  if (has.length !== 3) throw new CodecError("shape", path, "chan, seq and base come together");
+  const seq = x.get("seq");
+  const base = x.get("base");
+  const d = {
+    chan: x.get("chan") as string,
+    // msgpackr reads integers above 2^32 as bigint (int64AsType): a number either way.
+    seq: typeof seq === "bigint" ? Number(seq) : (seq as number),
+    base: typeof base === "bigint" ? Number(base) : (base as number),
+  };
+  checkDelivery(d, path);
+  return d;
 }
 
 /** Put records made by encodeLogRecord (same fields) into one batch payload. */
-export function assembleLogBatch(header: LogHeader, encodedRecords: readonly Uint8Array[]): Uint8Array {
+export function assembleLogBatch(header: LogHeader, encodedRecords: readonly Uint8Array[], delivery?: LogDelivery): Uint8Array {
   let size = 0;
   for (const r of encodedRecords) size += r.length;
   const head = arrayHeader(encodedRecords.length);
@@ -148,16 +202,17 @@ export function assembleLogBatch(header: LogHeader, encodedRecords: readonly Uin
     body.set(r, at);
     at += r.length;
   }
-  return pack([headerTree(header), new RawBytes(body)]);
+  return pack([headerTree(header, delivery), new RawBytes(body)]);
 }
 
-/** Encode a whole batch: header plus records (values in field order). */
-export function encodeLogBatch(header: LogHeader, records: readonly (readonly ZeekInput[])[]): Uint8Array {
+/** Encode a whole batch: header (plus the optional delivery keys) and records (values in field order). */
+export function encodeLogBatch(header: LogHeader, records: readonly (readonly ZeekInput[])[], delivery?: LogDelivery): Uint8Array {
   checkLogFields(header.fields);
   if (!Array.isArray(records)) throw new CodecError("type", subPath(ROOT, "records"), "records must be an array");
   return assembleLogBatch(
     header,
     records.map((r, i) => encodeLogRecord(header.fields, r, i)),
+    delivery,
   );
 }
 
@@ -194,6 +249,7 @@ export function decodeLogBatch(bytes: Uint8Array): LogBatch {
   const top = unpack(bytes, ROOT);
   if (!Array.isArray(top) || top.length !== 2) throw new CodecError("shape", ROOT, "a log batch is a MessagePack array [header, records]");
   const header = readHeader(top[0]);
+  const delivery = readDelivery(top[0] as Map<unknown, unknown>, subPath(ROOT, "header"));
   const types = checkLogFields(header.fields);
   const rows = top[1];
   if (!Array.isArray(rows)) throw new CodecError("shape", subPath(ROOT, "records"), "records must be an array of arrays");
@@ -214,5 +270,5 @@ export function decodeLogBatch(bytes: Uint8Array): LogBatch {
       return v;
     });
   });
-  return { header, records };
+  return delivery ? { header, records, delivery } : { header, records };
 }
