@@ -45,6 +45,8 @@ import { CoreHost } from "./core-host";
 import { BindError, ConnectError, FATAL_INIT, FATAL_PROXY, StartError } from "./errors";
 import { NODE_TYPE_CODES, parseLayout, type ClusterLayout, type ClusterLayoutInput } from "./layout";
 import { resolveOptions, type NodeOptions, type NodeOptionsInput } from "./options";
+import { LOG_ACK_EVENT, LogAckState, type LogChannelState } from "./log-acks";
+import { LogChannels } from "./log-channels";
 import { Sender, type Message } from "./sender";
 import { socketGone } from "./socket-gone";
 import { readSocketOptions, socketOptionsFor } from "./socket-options";
@@ -86,6 +88,15 @@ export interface NodeConfig {
   nodeId?: string;
   /** Payload codec (defaults to the documented MessagePack format). */
   codec?: PayloadCodec;
+  /**
+   * Log receivers, acknowledged delivery (ours): called once at start, before
+   * the PULL binds, with what earlier runs of this logger wrote per sender
+   * channel (e.g. read from a journal of its files). Batches written before a
+   * crash are then acknowledged and never written twice. Without it a
+   * restarted logger knows nothing and may write a batch again that its
+   * previous run wrote but had not acknowledged yet.
+   */
+  logState?: () => LogChannelState[];
 }
 
 export interface ReceivedEvent {
@@ -116,8 +127,22 @@ export interface NodeCounters {
   log_records_sent: number;
   /** Log records lost before reaching the PUSH socket (ours; upstream has no log-drop metric). */
   log_drops: number;
-  /** Log records received from other nodes on the PULL socket. */
+  /** Log records received from other nodes on the PULL socket and handed to the "log" listeners. */
   log_records_received: number;
+  /** log_acks (ours): records a logger acknowledged as written. */
+  log_records_acked: number;
+  /** log_acks (ours): records sent again because a logger may have lost them. */
+  log_records_resent: number;
+  /**
+   * log_acks (ours): records sent but still unacknowledged when the node
+   * stopped (log_ack_timeout): the logger may or may not have written them.
+   * Every other record is acknowledged or in log_drops.
+   */
+  log_records_unconfirmed: number;
+  /** log_acks, logger side (ours): records received again after they were written (dropped). */
+  log_records_duplicate: number;
+  /** log_acks, logger side (ours): records received after a gap (dropped; the sender sends them again). */
+  log_records_out_of_order: number;
 }
 
 interface StreamState {
@@ -156,6 +181,11 @@ export class ClusterNode extends EventEmitter {
   private xpubSender: Sender | undefined;
   private xsubSender: Sender | undefined;
   private pushSender: Sender | undefined;
+  /** log_acks: one PUSH per logger endpoint, numbered and acknowledged batches. */
+  private logChannels: LogChannels | undefined;
+  /** log_acks on a log receiver: what was written per sender channel. */
+  private logAcks = new LogAckState();
+  private acksScheduled = false;
   private earlySubscriptions: Buffer[] = [];
   private eventHandlers = new Map<string, Handler[]>();
   private inbox: ReceivedEvent[] = [];
@@ -184,6 +214,11 @@ export class ClusterNode extends EventEmitter {
     log_records_sent: 0,
     log_drops: 0,
     log_records_received: 0,
+    log_records_acked: 0,
+    log_records_resent: 0,
+    log_records_unconfirmed: 0,
+    log_records_duplicate: 0,
+    log_records_out_of_order: 0,
   };
 
   constructor(config: NodeConfig) {
@@ -275,6 +310,7 @@ export class ClusterNode extends EventEmitter {
         }
       }
       try {
+        if (listenLog && this.config.logState) this.logAcks.restore(this.config.logState());
         await this.openSockets(listenLog, logEndpoints);
       } catch (err) {
         throw new StartError(err as Error, FATAL_INIT);
@@ -357,7 +393,38 @@ export class ClusterNode extends EventEmitter {
       this.debug(2, `pull bound to ${listenLog}`);
       this.loops.push(this.receiveLoop(pull, (m) => this.onLogMessage(m), "log"));
     }
-    if (logEndpoints.length > 0) {
+    if (logEndpoints.length > 0 && o.log_acks) {
+      this.logChannels = new LogChannels(
+        logEndpoints,
+        {
+          now: () => performance.now(),
+          sent: (n) => (this.counts.log_records_sent += n),
+          resent: (n) => (this.counts.log_records_resent += n),
+          acked: (n) => (this.counts.log_records_acked += n),
+          dropped: (n, reason) => {
+            this.counts.log_drops += n;
+            if (reason === "close") this.emitReport("error", `Discarded a log write of ${n} records at shutdown (linger_ms reached)`);
+            else if (reason === "queue") this.emitReport("error", "Failed to send log write. HWM reached?");
+          },
+          unconfirmed: (n, ep) => {
+            this.counts.log_records_unconfirmed += n;
+            this.emitReport("error", `${n} log records sent to ${ep} were not acknowledged at shutdown (log_ack_timeout reached); they may or may not be written`);
+          },
+          diagnostic: (line) => this.diagnostic(line),
+          error: (e) => this.emitReport("error", `Failed to send log write: ${e.message}`),
+        },
+        {
+          // log_sndhwm still bounds what may wait for one logger.
+          window: o.log_sndhwm > 0 ? Math.min(o.log_ack_window, o.log_sndhwm) : o.log_ack_window,
+          immediate: o.log_immediate,
+          queueLimit: o.log_sndhwm,
+          ackTimeoutMs: o.log_ack_timeout * 1000,
+          socketOptions: socketOptionsFor("push", o),
+        },
+        (sock, ep) => connectOrThrow(sock, "push", ep),
+      );
+      this.debug(2, `push connected to ${logEndpoints.join(" ")} (one socket each, acknowledged)`);
+    } else if (logEndpoints.length > 0) {
       const push = (this.push = new zmq.Push(socketOptionsFor("push", o)));
       for (const ep of logEndpoints) connectOrThrow(push, "push", ep);
       this.debug(2, `push connected to ${logEndpoints.join(" ")}`);
@@ -405,11 +472,16 @@ export class ClusterNode extends EventEmitter {
       //    go to the PUSH queue before anything closes.
       this.api.flushLogs(this.core.h);
       this.core.settle();
+      // log_acks: wait until the loggers acknowledged every batch (they are
+      // still up: the supervisor stops them last), log_ack_timeout at most;
+      // linger_ms -1 waits for ever, 0 not at all (as for the linger itself).
+      const lingerMs = this.options.linger_ms;
+      if (this.logChannels) await this.logChannels.settled(lingerMs <= 0 ? lingerMs : this.options.log_ack_timeout * 1000);
       // 2. Drain what is queued in JS into libzmq, for at most linger_ms
       //    (-1: as long as it takes, as upstream's context close would wait).
       this.xpubSender?.resume();
       const linger = this.options.linger_ms;
-      const drained = Promise.all([this.pushSender?.idle(), this.xpubSender?.idle(), this.xsubSender?.idle()]);
+      const drained = Promise.all([this.pushSender?.idle(), this.logChannels?.idle(), this.xpubSender?.idle(), this.xsubSender?.idle()]);
       if (linger < 0) await drained;
       else await raceTimeout(drained, linger);
       this.deliverInbox();
@@ -428,6 +500,8 @@ export class ClusterNode extends EventEmitter {
     // What could not get into libzmq in time is counted (log_drops,
     // xpub_drops), not lost silently; pending subscription frames are moot.
     this.pushSender?.discard();
+    this.logChannels?.finish();
+    this.logChannels?.discard();
     this.xpubSender?.discard();
     this.xsubSender?.clear();
     const gone: Promise<void>[] = [];
@@ -454,6 +528,7 @@ export class ClusterNode extends EventEmitter {
     }
     close(this.xpub, linger);
     close(this.push, linger);
+    for (const sock of this.logChannels?.sockets ?? []) close(sock, linger);
     await Promise.allSettled(this.loops);
     await Promise.all(gone);
     if (this.core) {
@@ -571,6 +646,16 @@ export class ClusterNode extends EventEmitter {
       this.emitLog({ header: st.header, records, sender: this.nodeId });
       return;
     }
+    if (this.logChannels) {
+      const { header } = st;
+      const nodeId = this.nodeIdBytes;
+      const format = this.codec.logFormat;
+      this.logChannels.enqueue({
+        records: records.length,
+        build: (delivery) => ["log-write", nodeId, format, this.codec.encodeLogBatch(header, records, delivery)],
+      });
+      return;
+    }
     if (!this.pushSender) {
       // Upstream discards silently when no connect_log_endpoints exist
       // (and has said so once at start-up); we count them.
@@ -686,6 +771,13 @@ export class ClusterNode extends EventEmitter {
       return this.core.settle();
     }
     const args = ev.args;
+    if (ev.name === LOG_ACK_EVENT) {
+      // log_acks: control traffic for the log channels, only on our node-id topic.
+      if (this.logChannels && topic === this.departure?.topic && typeof args[0] === "string" && typeof args[1] === "bigint" && typeof args[2] === "boolean") {
+        this.logChannels.onAck(args[0], Number(args[1]), args[2]);
+      }
+      return;
+    }
     if (args.length === 2 && typeof args[0] === "string" && typeof args[1] === "string") {
       // Handshake events are control traffic: handled at once, never queued
       // behind (or dropped with) ordinary events.
@@ -737,8 +829,41 @@ export class ClusterNode extends EventEmitter {
       this.api.reportMalformed(h, CHANNEL_LOG, MALFORMED_UNDECODABLE, (err as Error).message, this.codec.logFormat);
       return this.core.settle();
     }
-    this.counts.log_records_received += batch.records.length;
-    this.emitLog({ ...batch, sender: msg[1].toString("utf8") });
+    const sender = msg[1].toString("utf8");
+    const d = batch.delivery;
+    if (!d) {
+      this.counts.log_records_received += batch.records.length;
+      this.emitLog({ ...batch, sender });
+      return;
+    }
+    // log_acks: write each sender channel in order, exactly once; answer
+    // duplicates and gaps with our state (log-acks.ts).
+    const verdict = this.logAcks.verdict(sender, d);
+    if (verdict === "write") {
+      // The batch counts as written once the listeners returned; one that
+      // throws refuses it (not acknowledged: the sender sends it again).
+      this.emitLog({ ...batch, sender });
+      this.counts.log_records_received += batch.records.length;
+      this.logAcks.written(sender, d);
+    } else if (verdict === "duplicate") {
+      this.counts.log_records_duplicate += batch.records.length;
+    } else {
+      this.counts.log_records_out_of_order += batch.records.length;
+    }
+    this.scheduleAcks();
+  }
+
+  /** Publish the due acknowledgements on the next turn (one per channel however many batches came). */
+  private scheduleAcks(): void {
+    if (this.acksScheduled || !this.logAcks.hasDue) return;
+    this.acksScheduled = true;
+    setImmediate(() => {
+      this.acksScheduled = false;
+      if (this.state !== "running" && this.state !== "stopping") return;
+      for (const a of this.logAcks.takeDue()) {
+        this.sendEvent(this.nodeidTopic(a.sender), this.codec.encodeEvent(LOG_ACK_EVENT, [a.chan, BigInt(a.written), a.resend]));
+      }
+    });
   }
 
   // ---------------------------------------------------------------- output
@@ -756,6 +881,10 @@ export class ClusterNode extends EventEmitter {
         this.sendEvent(o.topic, this.codec.encodeEvent(o.event, [o.name, o.id]));
         break;
       case OUT_NODE_UP:
+        // A sender that (re)appears may wait for what we wrote of it before
+        // (we restarted with a journal, or it reconnected): tell it.
+        this.logAcks.announce(o.id);
+        this.scheduleAcks();
         this.emit("node_up", o.name, o.id);
         break;
       case OUT_NODE_DOWN:
@@ -826,7 +955,7 @@ export class ClusterNode extends EventEmitter {
     for (const [role, sock] of [
       ["xpub", this.xpub],
       ["xsub", this.xsub],
-      ["push", this.push],
+      ["push", this.push ?? this.logChannels?.sockets[0]],
       ["pull", this.pull],
     ] as const) {
       if (sock && !sock.closed) out[role] = readSocketOptions(role, sock);

@@ -79,6 +79,36 @@ export const nodeOptionsSchema = z
     /** Log::flush_interval: seconds a record may wait in a batch; 0 = only size and shutdown flush. Default 1. */
     flush_interval: z.number().min(0).default(1),
     /**
+     * log_acks (ours, not upstream's): acknowledged log delivery. Each log
+     * batch carries a number per logger endpoint; loggers that know it (ours)
+     * write it, then acknowledge it through the broker; the sender keeps
+     * every batch until it is acknowledged and sends again what a logger
+     * lost (killed, restarted), so a record is written exactly once or
+     * counted. The PUSH side then opens one socket per logger endpoint and
+     * spreads batches itself (invisible on the wire). An endpoint that never
+     * acknowledges within log_ack_timeout (a logger that is not ours, e.g.
+     * tools/python/logger.py) is served fire-and-forget, as upstream does.
+     * F: upstream's fire-and-forget PUSH to all endpoints. Default T.
+     * docs/reliability.md has the protocol.
+     */
+    log_acks: z.boolean().default(true),
+    /**
+     * log_ack_timeout (ours): seconds a sender waits for an acknowledgement
+     * before it sends unacknowledged batches again (while connected), before
+     * it treats an endpoint that never acknowledged as fire-and-forget, and,
+     * at shutdown, before it stops waiting (what is still unacknowledged is
+     * counted in log_records_unconfirmed; linger_ms -1 waits for ever, 0 not
+     * at all). Default 5.
+     */
+    log_ack_timeout: z.number().positive().default(5),
+    /**
+     * log_ack_window (ours): unacknowledged batches a sender keeps per logger
+     * endpoint. A full window sends no more there (other endpoints get the
+     * batches); with every window full, batches wait in a queue of
+     * log_sndhwm and are dropped beyond it (counted in log_drops). Default 64.
+     */
+    log_ack_window: z.number().int().min(1).default(64),
+    /**
      * max_message_size (ours; libzmq's ZMQ_MAXMSGSIZE on every receiving socket):
      * a peer sending a larger message is disconnected by libzmq before it is
      * buffered. Default 64 MiB, Zeek's Log::max_log_record_size; -1 = no limit.
