@@ -14,4 +14,6 @@ export { clusterLayoutSchema, parseLayout, LayoutError, NODE_TYPES } from "./lay
 export type { ClusterLayout, ClusterLayoutInput, NodeTypeName } from "./layout";
 export { BindError, ConnectError, StartError, FATAL_INIT, FATAL_PROXY } from "./errors";
 export { EVENT_FORMAT, LOG_FORMAT } from "./wire";
-export type { LogBatch, LogHeader, LogField, PayloadCodec } from "./wire";
+export type { LogBatch, LogDelivery, LogHeader, LogField, PayloadCodec } from "./wire";
+export { LOG_ACK_EVENT } from "./log-acks";
+export type { LogChannelState } from "./log-acks";

@@ -300,7 +300,9 @@ export class LogChannels {
 
   /** Send again every kept batch from `from` on that libzmq has taken (the rest is still queued). */
   private resend(ch: Channel, from: number, now: number, force: boolean): void {
-    if (!force && from === ch.resendFrom && now - ch.resendAt < RESEND_GUARD_MS) return;
+    // A resend from `from` or earlier is on its way: the batches that made
+    // the logger report this gap were sent before it.
+    if (!force && ch.resendFrom <= from && now - ch.resendAt < RESEND_GUARD_MS) return;
     ch.resendFrom = from;
     ch.resendAt = now;
     let records = 0;
