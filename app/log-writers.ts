@@ -5,18 +5,23 @@
 // formatters/{JSON,Ascii}.cc): time as epoch seconds with 6 decimals, bool
 // as T/F (TSV) or true/false (JSON), unset as `-`, empty containers and
 // strings as `(empty)`, containers joined by `,`.
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import type { LogField, ReceivedLogBatch } from "../adapters/node/index";
+import type { LogChannelState, LogField, ReceivedLogBatch } from "../adapters/node/index";
+import { LogJournal, type Recovery } from "./log-journal";
 import { logValueToJson, logValueToText } from "./log-values";
 
 export type LogFormat = "json" | "tsv";
 
 interface OpenLog {
+  /** The file name inside the log directory. */
+  name: string;
   fd: number;
   fields: LogField[];
   chunks: string[];
   bytes: number;
+  /** The file's size as written so far (journaled mode). */
+  size: number;
 }
 
 const FLUSH_BYTES = 1 << 18;
@@ -24,14 +29,38 @@ const FLUSH_BYTES = 1 << 18;
 export class LogFileWriters {
   private files = new Map<string, OpenLog>();
   private flushScheduled = false;
+  private journal: LogJournal | undefined;
   /** Records written so far, all files. */
   written = 0;
 
+  /**
+   * `journaled`: every batch is written at once, after a journal line
+   * (log-journal.ts), so what a killed logger wrote can be told exactly; the
+   * node acknowledges a batch once write() returned. Otherwise writes are
+   * gathered and flushed on the next turn (or at 256 KiB).
+   */
   constructor(
     readonly dir: string,
     readonly format: LogFormat = "json",
+    journaled = false,
   ) {
     mkdirSync(dir, { recursive: true });
+    if (journaled) this.journal = new LogJournal(dir);
+  }
+
+  /**
+   * Journaled mode, before the first write: repair what a killed earlier run
+   * left half written and return what it wrote per sender channel (for
+   * NodeConfig.logState).
+   */
+  recover(): Recovery {
+    if (!this.journal) return { states: [] };
+    return this.journal.recover();
+  }
+
+  /** recover(), as NodeConfig.logState wants it. */
+  recoverStates(): LogChannelState[] {
+    return this.recover().states;
   }
 
   /** Append one batch to its path's file (opening it, with a TSV header, on first use). */
@@ -62,6 +91,17 @@ export class LogFileWriters {
     f.chunks.push(out);
     f.bytes += out.length;
     this.written += records.length;
+    if (this.journal) {
+      // Journal line first, data second: see log-journal.ts.
+      const data = Buffer.from(f.chunks.join(""));
+      f.chunks = [];
+      f.bytes = 0;
+      const d = batch.delivery;
+      this.journal.record(d ? { f: f.name, o: f.size, n: data.length, s: batch.sender, c: d.chan, q: d.seq } : { f: f.name, o: f.size, n: data.length });
+      writeAll(f.fd, data);
+      f.size += data.length;
+      return;
+    }
     if (f.bytes >= FLUSH_BYTES) this.flushFile(f);
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -83,13 +123,15 @@ export class LogFileWriters {
       closeSync(f.fd);
     }
     this.files.clear();
+    this.journal?.close();
   }
 
   private open(path: string, fields: LogField[]): OpenLog {
     let f = this.files.get(path);
     if (f) return f;
-    const fd = openSync(join(this.dir, `${safePath(path)}.log`), "a");
-    f = { fd, fields, chunks: [], bytes: 0 };
+    const name = `${safePath(path)}.log`;
+    const fd = openSync(join(this.dir, name), "a");
+    f = { name, fd, fields, chunks: [], bytes: 0, size: fstatSync(fd).size };
     this.files.set(path, f);
     if (this.format === "tsv") {
       const h = [
@@ -114,6 +156,12 @@ export class LogFileWriters {
     f.bytes = 0;
     writeSync(f.fd, data);
   }
+}
+
+/** write(2) until every byte is out (a regular file may take fewer at once). */
+function writeAll(fd: number, data: Buffer): void {
+  let at = 0;
+  while (at < data.length) at += writeSync(fd, data, at, data.length - at);
 }
 
 /** Zeek's #open/#close timestamp: 2026-11-25-16-20-38. */

@@ -21,12 +21,20 @@ export interface RunNodeOptions {
 
 /** Runs until the node stops; resolves with the process exit code. */
 export async function runNode(o: RunNodeOptions): Promise<number> {
-  const node = new ClusterNode({ layout: o.layout, name: o.name, core: o.core, options: o.options });
+  // Log files are journaled (log-journal.ts): a restarted logger knows
+  // exactly which batches it wrote before it was killed, and the node tells
+  // the senders (acknowledged delivery), so nothing is lost or written twice.
   let writers: LogFileWriters | undefined;
-  node.on("log", (batch) => {
-    writers ??= new LogFileWriters(o.logDir, o.logFormat);
-    writers.write(batch);
-  });
+  const openWriters = () => (writers ??= new LogFileWriters(o.logDir, o.logFormat, true));
+  const logState = () => {
+    const r = openWriters().recover();
+    if (r.repaired) {
+      process.stderr.write(`log journal: ${r.repaired.file} ended in an incomplete write (${r.repaired.from} bytes); cut back to ${r.repaired.to}\n`);
+    }
+    return r.states;
+  };
+  const node = new ClusterNode({ layout: o.layout, name: o.name, core: o.core, options: o.options, logState });
+  node.on("log", (batch) => openWriters().write(batch));
 
   try {
     await loadScripts(o.scripts, node, { logDir: o.logDir, logFormat: o.logFormat });
