@@ -19,6 +19,18 @@ import { runCluster } from "./supervisor";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+function secondsArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError("expected a number of seconds (0 or more)");
+  return n;
+}
+
+/** How long a node waits for the broker's first answer before it gives up (ours; upstream waits for ever). */
+const brokerTimeoutOption = () =>
+  new Option("--broker-timeout <seconds>", "give up (exit 1, one line naming the endpoints) when the broker has not answered within this time; 0 = wait for ever")
+    .argParser(secondsArg)
+    .default(30);
+
 function endpointArg(value: string): string {
   if (!/^(tcp|ipc|inproc):\/\/.+/.test(value)) throw new InvalidArgumentError("expected a ZeroMQ endpoint such as tcp://127.0.0.1:5555");
   return value;
@@ -52,6 +64,7 @@ export function buildProgram(): Command {
     .addOption(logFormatOption())
     .addOption(new Option("--proxy <host>", "who hosts the central broker").choices(["manager", "supervisor"]).default("manager"))
     .addOption(coreOption())
+    .addOption(brokerTimeoutOption())
     .action(async (opts) => {
       const layout: ClusterLayout = opts.layout ? readLayoutFile(opts.layout) : parseLayout(DEFAULT_LAYOUT, "built-in layout");
       const code = await runCluster({
@@ -62,6 +75,7 @@ export function buildProgram(): Command {
         logFormat: opts.logFormat as LogFormat,
         proxy: opts.proxy,
         core: opts.core,
+        brokerTimeout: opts.brokerTimeout,
         cli: process.argv[1],
       });
       // Every node has stopped: so does the supervisor, whatever a supervisor script left running.
@@ -77,6 +91,7 @@ export function buildProgram(): Command {
     .option("--log-dir <dir>", "where a log receiver writes <path>.log", "logs")
     .addOption(logFormatOption())
     .addOption(coreOption())
+    .addOption(brokerTimeoutOption())
     .action(async (opts) => {
       const fromSupervisor = process.env.ZMQ_CLUSTER_LAYOUT;
       let layout: ClusterLayout;
@@ -92,6 +107,7 @@ export function buildProgram(): Command {
         logFormat: opts.logFormat as LogFormat,
         core: opts.core,
         supervised: process.env.ZMQ_CLUSTER_SUPERVISED === "1",
+        brokerTimeoutMs: (opts.brokerTimeout as number) * 1000,
         // The supervisor hosts the broker: nodes neither run nor bind one.
         options: process.env.ZMQ_CLUSTER_NO_PROXY === "1" ? { run_proxy_thread: false } : undefined,
       });

@@ -17,6 +17,13 @@ export interface RunNodeOptions {
   options?: NodeOptionsInput;
   /** Supervised: stop when the supervisor's pipe on stdin closes (it died). */
   supervised?: boolean;
+  /**
+   * Give up when the broker has not answered within this many ms after the
+   * start (the node's ready probe never came back: nothing listens at the
+   * connect endpoints, or not the broker): one line, exit 1. 0 = wait for
+   * ever, as upstream's node does.
+   */
+  brokerTimeoutMs?: number;
 }
 
 /** Runs until the node stops; resolves with the process exit code. */
@@ -73,8 +80,25 @@ export async function runNode(o: RunNodeOptions): Promise<number> {
     }
     started = true;
     if (stopRequested) void node.terminate();
+    let unreachable = false;
+    const limit = o.brokerTimeoutMs ?? 0;
+    const timer =
+      limit > 0
+        ? setTimeout(() => {
+            unreachable = true;
+            const opts = node.options;
+            process.stderr.write(
+              `fatal error: ZeroMQ: no answer from the broker within ${limit / 1000} s ` +
+                `(connect_xsub_endpoint ${opts.connect_xsub_endpoint}, connect_xpub_endpoint ${opts.connect_xpub_endpoint}): ` +
+                "is it running, and are these its listen endpoints?\n",
+            );
+            void node.terminate();
+          }, limit)
+        : undefined;
+    void node.ready.then(() => clearTimeout(timer));
     await finished;
-    return 0;
+    clearTimeout(timer);
+    return unreachable ? 1 : 0;
   } finally {
     // Nothing of ours may keep the process alive after this (stdin above all).
     writers?.close();

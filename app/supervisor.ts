@@ -36,6 +36,8 @@ export interface SupervisorOptions {
   logFormat: LogFormat;
   proxy: "manager" | "supervisor";
   core?: NodeConfig["core"];
+  /** Passed to each node (`run --broker-timeout`), in seconds. */
+  brokerTimeout?: number;
   /** The CLI entry to run children with (process.argv[1]). */
   cli: string;
   out?: NodeJS.WritableStream;
@@ -105,6 +107,7 @@ export async function runCluster(o: SupervisorOptions): Promise<number> {
   const spawnChild = (c: Child) => {
     const args = [o.cli, "run", "--node", c.name, "--log-dir", logDirFor(c.name), "--log-format", o.logFormat];
     if (o.core) args.push("--core", o.core);
+    if (o.brokerTimeout !== undefined) args.push("--broker-timeout", String(o.brokerTimeout));
     for (const s of o.scripts) args.push("--script", s);
     const env: NodeJS.ProcessEnv = { ...process.env, ZMQ_CLUSTER_LAYOUT: layoutJson, ZMQ_CLUSTER_SUPERVISED: "1" };
     if (o.proxy === "supervisor") env.ZMQ_CLUSTER_NO_PROXY = "1";
