@@ -61,7 +61,10 @@ export class Addr {
     if (!(bytes instanceof Uint8Array) || (bytes.length !== 4 && bytes.length !== 16)) {
       throw new CodecError("range", "", `an addr has 4 or 16 bytes, not ${bytes instanceof Uint8Array ? bytes.length : typeof bytes}`);
     }
-    this.bytes = isV4Mapped(bytes) ? bytes.slice(12) : Uint8Array.from(bytes);
+    // A copy either way (a received buffer is not ours to keep; Buffer's
+    // slice() would be a view): the typed-array copy constructor, not
+    // Uint8Array.from, which walks the iterator protocol.
+    this.bytes = new Uint8Array(isV4Mapped(bytes) ? bytes.subarray(12) : bytes);
   }
   static parse(text: string): Addr {
     const bytes = typeof text === "string" ? parseIp(text) : undefined;
@@ -316,11 +319,14 @@ export function inputKind(v: unknown, path: string): InputKind {
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// String.prototype.isWellFormed (ES2024, Node 20+) does the same natively,
+// several times faster than the regular expression on every logged string.
+const nativeWellFormed = (String.prototype as { isWellFormed?: () => boolean }).isWellFormed;
 
 /** False for strings with unpaired surrogates, which UTF-8 cannot carry. */
-export function isWellFormed(s: string): boolean {
-  return !LONE_SURROGATE.test(s);
-}
+export const isWellFormed: (s: string) => boolean = nativeWellFormed
+  ? (s) => (s as unknown as { isWellFormed(): boolean }).isWellFormed()
+  : (s) => !LONE_SURROGATE.test(s);
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
