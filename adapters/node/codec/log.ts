@@ -9,10 +9,14 @@
 //      "fields": [ {"name": str, "type": str, "optional": bool}, ... ]},
 //     [ [v1, v2, ...], ... ] ]
 
+import { Buffer } from "node:buffer";
 import { CodecError, subPath } from "./errors";
+import { columnWriter, type ColumnWriter } from "./log-columns";
+import { readLogRecords, skipValue } from "./log-reader";
 import { arrayHeader, pack, RawBytes, unpack, type WireTree } from "./msgpack";
-import { checkLogValue, coerceLogValue, formatLogType, parseLogType, type LogType } from "./types";
-import { valueFromWire, valueToWire } from "./value-codec";
+import { MsgWriter } from "./msgpack-writer";
+import { checkLogValue, formatLogType, parseLogType, type LogType } from "./types";
+import { valueFromWire } from "./value-codec";
 import { checkString, type ZeekInput, type ZeekValue } from "./values";
 
 /** Frame 2 for log batches in this format. */
@@ -105,6 +109,48 @@ function recordPath(index: number): string {
   return subPath(subPath(ROOT, "records"), index);
 }
 
+function valuePath(record: number, field: string): string {
+  return subPath(recordPath(record), field);
+}
+
+// One writer per field, per fields array (as the parsed types above).
+const columnWriters = new WeakMap<readonly LogField[], ColumnWriter[]>();
+
+function writersFor(fields: readonly LogField[], types: readonly LogType[]): ColumnWriter[] {
+  let cols = columnWriters.get(fields);
+  if (!cols) {
+    cols = fields.map((f, i) => columnWriter(f.name, types[i]!, f.optional, valuePath));
+    columnWriters.set(fields, cols);
+  }
+  return cols;
+}
+
+// The encoders write into one reused buffer and copy the result out. A
+// nested call (which nothing here makes) would get a fresh one.
+let spareWriter: MsgWriter | undefined = new MsgWriter();
+
+function takeWriter(): MsgWriter {
+  const w = spareWriter ?? new MsgWriter();
+  spareWriter = undefined;
+  w.pos = 0;
+  return w;
+}
+
+function returnWriter(w: MsgWriter): void {
+  if (w.buf.length <= 1 << 22) spareWriter = w; // do not keep a huge one
+}
+
+/** One record (checked and coerced as encodeLogRecord says) into `w`. */
+function writeRecord(w: MsgWriter, fields: readonly LogField[], cols: readonly ColumnWriter[], values: readonly ZeekInput[], index: number): void {
+  if (!Array.isArray(values)) throw new CodecError("type", recordPath(index), "a log record is an array of values in field order");
+  const n = fields.length;
+  if (values.length !== n) {
+    throw new CodecError("shape", recordPath(index), `a record of this stream has ${n} values, got ${values.length}`);
+  }
+  w.arrayHeader(n);
+  for (let i = 0; i < n; i++) cols[i]!(w, values[i], index);
+}
+
 /**
  * Encode one record (values in field order) on its own. The friendly
  * spellings are accepted (coerceLogValue); null/undefined only for optional
@@ -113,22 +159,14 @@ function recordPath(index: number): string {
  * batch goes out.
  */
 export function encodeLogRecord(fields: readonly LogField[], values: readonly ZeekInput[], index = 0): Uint8Array {
-  const types = checkLogFields(fields);
-  const path = recordPath(index);
-  if (!Array.isArray(values)) throw new CodecError("type", path, "a log record is an array of values in field order");
-  if (values.length !== fields.length) {
-    throw new CodecError("shape", path, `a record of this stream has ${fields.length} values, got ${values.length}`);
+  const cols = writersFor(fields, checkLogFields(fields));
+  const w = takeWriter();
+  try {
+    writeRecord(w, fields, cols, values, index);
+    return w.take();
+  } finally {
+    returnWriter(w);
   }
-  const tree = values.map((v, i): WireTree => {
-    const f = fields[i]!;
-    const p = subPath(path, f.name);
-    if (v === null || v === undefined) {
-      if (!f.optional) throw new CodecError("type", p, "field is not optional but has no value");
-      return null;
-    }
-    return valueToWire(coerceLogValue(v, types[i]!, p), p, 0);
-  });
-  return pack(tree);
 }
 
 function headerTree(header: LogHeader, delivery?: LogDelivery): WireTree {
@@ -207,13 +245,24 @@ export function assembleLogBatch(header: LogHeader, encodedRecords: readonly Uin
 
 /** Encode a whole batch: header (plus the optional delivery keys) and records (values in field order). */
 export function encodeLogBatch(header: LogHeader, records: readonly (readonly ZeekInput[])[], delivery?: LogDelivery): Uint8Array {
-  checkLogFields(header.fields);
+  const cols = writersFor(header.fields, checkLogFields(header.fields));
   if (!Array.isArray(records)) throw new CodecError("type", subPath(ROOT, "records"), "records must be an array");
-  return assembleLogBatch(
-    header,
-    records.map((r, i) => encodeLogRecord(header.fields, r, i)),
-    delivery,
-  );
+  const w = takeWriter();
+  try {
+    // The records first (their errors come before the header's, as they
+    // always have), then [header, records] around them: the same bytes as
+    // assembleLogBatch.
+    w.arrayHeader(records.length);
+    for (let r = 0; r < records.length; r++) writeRecord(w, header.fields, cols, records[r]!, r);
+    const head = pack(headerTree(header, delivery));
+    const out = Buffer.allocUnsafe(1 + head.length + w.pos);
+    out[0] = 0x92;
+    out.set(head, 1);
+    w.buf.copy(out, 1 + head.length, 0, w.pos);
+    return out;
+  } finally {
+    returnWriter(w);
+  }
 }
 
 function readHeader(x: unknown): LogHeader {
@@ -246,6 +295,40 @@ function readHeader(x: unknown): LogHeader {
 
 /** Decode a batch payload; CodecError (never anything else) on bad input. */
 export function decodeLogBatch(bytes: Uint8Array): LogBatch {
+  return decodeFast(bytes) ?? decodeGeneric(bytes);
+}
+
+/**
+ * The usual batch, read with its header's types (log-reader.ts); undefined
+ * whenever anything is not as a canonical encoder writes it — then the
+ * generic decoder decides, and says what is wrong, as it always has.
+ * Exported for tests (not from index.ts), which compare the two paths.
+ */
+export function decodeFast(bytes: Uint8Array): LogBatch | undefined {
+  if (!(bytes instanceof Uint8Array) || bytes[0] !== 0x92) return undefined;
+  try {
+    const src = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const headerEnd = skipValue(src, 1, src.length);
+    if (headerEnd < 0) return undefined;
+    const top = unpack(src.subarray(1, headerEnd), ROOT);
+    const header = readHeader(top);
+    const delivery = readDelivery(top as Map<unknown, unknown>, subPath(ROOT, "header"));
+    const types = checkLogFields(header.fields);
+    const records = readLogRecords(
+      src,
+      headerEnd,
+      types,
+      header.fields.map((f) => f.optional),
+    );
+    if (!records) return undefined;
+    return delivery ? { header, records, delivery } : { header, records };
+  } catch {
+    return undefined;
+  }
+}
+
+/** decodeLogBatch without the fast path: every valid encoding, every error. Exported for tests. */
+export function decodeGeneric(bytes: Uint8Array): LogBatch {
   const top = unpack(bytes, ROOT);
   if (!Array.isArray(top) || top.length !== 2) throw new CodecError("shape", ROOT, "a log batch is a MessagePack array [header, records]");
   const header = readHeader(top[0]);
