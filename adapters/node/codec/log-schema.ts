@@ -7,7 +7,7 @@
 
 import { CodecError } from "./errors";
 import { checkLogFields, type LogField } from "./log";
-import { coerceLogValue, parseLogType, formatLogType } from "./types";
+import { logCoercer, parseLogType, formatLogType } from "./types";
 import { inputKind, zeekTypeOf, type ZeekInput, type ZeekValue } from "./values";
 
 /**
@@ -47,7 +47,13 @@ function walkSchema(schema: LogSchema, prefix: string, optional: boolean, out: L
 }
 
 function isRecordInput(v: unknown): v is Record<string, ZeekInput> {
-  return v !== null && typeof v === "object" && inputKind(v, "") === "record";
+  if (v === null || typeof v !== "object") return false;
+  // A plain object is a record (inputKind's last case, tried first here: the
+  // common question while flattening); anything else asks inputKind, which
+  // throws for objects without a Zeek type.
+  const proto = Object.getPrototypeOf(v);
+  if ((proto === Object.prototype || proto === null) && !Array.isArray(v)) return true;
+  return inputKind(v, "") === "record";
 }
 
 /**
@@ -89,29 +95,74 @@ export function logFieldsFromRecord(record: { readonly [field: string]: ZeekInpu
  */
 export function flattenLogRecord(record: { readonly [field: string]: ZeekInput }, fields: readonly LogField[]): ZeekValue[] {
   if (!isRecordInput(record)) throw new CodecError("type", "record", "a log record is a plain object");
-  const types = checkLogFields(fields, "fields");
-  const index = new Map<string, number>();
-  fields.forEach((f, i) => index.set(f.name, i));
+  const plan = planFor(fields);
   const values: ZeekValue[] = new Array<ZeekValue>(fields.length).fill(null);
-  const walk = (rec: Record<string, ZeekInput>, prefix: string, depth: number): void => {
-    if (depth > 16) throw new CodecError("too-deep", prefix, "records nested too deep to log");
-    for (const key of Object.keys(rec)) {
-      const name = prefix + key;
-      const v = rec[key];
-      const i = index.get(name);
-      if (i !== undefined) {
-        if (v !== null && v !== undefined) {
-          values[i] = coerceLogValue(v, types[i]!, name);
-        }
-      } else if (isRecordInput(v)) {
-        walk(v, name + ".", depth + 1);
-      } else if (v !== null && v !== undefined) {
-        throw new CodecError("shape", name, "not a field of this log stream");
-      }
-    }
-  };
-  walk(record, "", 0);
+  walkRecord(record, plan.top, "", 0, values);
   return values;
+}
+
+// What flattenLogRecord needs to know about a field list, worked out once
+// per list (log() calls it for every record of a stream): for each nesting
+// level, which keys are fields (their index, full name and coercer) and which
+// lead to fields further down. Keys are looked up as they are, so no name
+// string is built per leaf.
+interface FlatField {
+  index: number;
+  name: string;
+  coerce: (v: unknown, path: string) => ZeekValue;
+}
+interface Level {
+  fields: Map<string, FlatField>;
+  /** Keys that prefix a field name (`id` for `id.orig_h`): the level below. */
+  below: Map<string, Level>;
+}
+const plans = new WeakMap<readonly LogField[], { top: Level }>();
+
+function planFor(fields: readonly LogField[]): { top: Level } {
+  let plan = plans.get(fields);
+  if (plan) return plan;
+  const types = checkLogFields(fields, "fields");
+  const levels = new Map<string, Level>(); // by prefix: "", "id.", ...
+  const level = (prefix: string): Level => {
+    let l = levels.get(prefix);
+    if (!l) levels.set(prefix, (l = { fields: new Map(), below: new Map() }));
+    return l;
+  };
+  fields.forEach((f, index) => {
+    const field = { index, name: f.name, coerce: logCoercer(types[index]!) };
+    // "a.b.c" is key "a.b.c" at the top, "b.c" below "a.", "c" below "a.b.".
+    for (let start = 0; ; ) {
+      const prefix = f.name.slice(0, start);
+      level(prefix).fields.set(f.name.slice(start), field);
+      const dot = f.name.indexOf(".", start);
+      if (dot < 0) break;
+      // Each dot splits the rest: "a" leads from "" to "a.", "a.b" from "" to "a.b.", ...
+      for (let d = dot; d >= 0; d = f.name.indexOf(".", d + 1)) {
+        level(prefix).below.set(f.name.slice(start, d), level(f.name.slice(0, d + 1)));
+      }
+      start = dot + 1;
+    }
+  });
+  plan = { top: level("") };
+  plans.set(fields, plan);
+  return plan;
+}
+
+const NO_FIELDS: Level = { fields: new Map(), below: new Map() };
+
+function walkRecord(rec: Record<string, ZeekInput>, level: Level, prefix: string, depth: number, values: ZeekValue[]): void {
+  if (depth > 16) throw new CodecError("too-deep", prefix, "records nested too deep to log");
+  for (const key of Object.keys(rec)) {
+    const v = rec[key];
+    const field = level.fields.get(key);
+    if (field !== undefined) {
+      if (v !== null && v !== undefined) values[field.index] = field.coerce(v, field.name);
+    } else if (isRecordInput(v)) {
+      walkRecord(v, level.below.get(key) ?? NO_FIELDS, prefix + key + ".", depth + 1, values);
+    } else if (v !== null && v !== undefined) {
+      throw new CodecError("shape", prefix + key, "not a field of this log stream");
+    }
+  }
 }
 
 /** The same record as a nested object again (`id.orig_h` -> `{id: {orig_h}}`), e.g. for a JSON writer. */

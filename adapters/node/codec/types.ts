@@ -185,6 +185,41 @@ export function coerceLogValue(v: unknown, t: LogType, path: string): ZeekValue 
   throw mismatch(path, t, v);
 }
 
+/**
+ * coerceLogValue for one type, specialised once (per log field): a value
+ * that is already canonical is returned after the one check it needs, the
+ * rest goes through coerceLogValue (same results, same errors).
+ */
+export function logCoercer(t: LogType): (v: unknown, path: string) => ZeekValue {
+  const slow = (v: unknown, path: string) => coerceLogValue(v, t, path);
+  switch (t.kind) {
+    case "bool":
+      return (v, path) => (typeof v === "boolean" ? v : slow(v, path));
+    case "double":
+      return (v, path) => (typeof v === "number" ? v : slow(v, path));
+    case "count":
+      return (v, path) => (typeof v === "bigint" ? checkCount(v, path) : slow(v, path));
+    case "int":
+      return (v, path) => (v instanceof ZeekInt ? v : slow(v, path));
+    case "time":
+      return (v, path) => (v instanceof Time ? v : slow(v, path));
+    case "interval":
+      return (v, path) => (v instanceof Interval ? v : slow(v, path));
+    case "string":
+      return (v, path) => (typeof v === "string" ? checkString(v, path) : slow(v, path));
+    case "enum":
+      return (v, path) => (v instanceof EnumValue ? v : slow(v, path));
+    case "port":
+      return (v, path) => (v instanceof Port ? v : slow(v, path));
+    case "addr":
+      return (v, path) => (v instanceof Addr ? v : slow(v, path));
+    case "subnet":
+      return (v, path) => (v instanceof Subnet ? v : slow(v, path));
+    default:
+      return slow;
+  }
+}
+
 function coerceElem(v: unknown, t: LogType, path: string): ZeekValue {
   if (v === null || v === undefined) throw new CodecError("type", path, `a ${formatLogType(t)} element cannot be unset`);
   return coerceLogValue(v, t, path);
