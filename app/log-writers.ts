@@ -9,7 +9,7 @@ import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { LogChannelState, LogField, ReceivedLogBatch } from "../adapters/node/index";
 import { LogJournal, type Recovery } from "./log-journal";
-import { logValueToJson, logValueToText } from "./log-values";
+import { jsonFormatter, logValueToText } from "./log-values";
 
 export type LogFormat = "json" | "tsv";
 
@@ -70,13 +70,17 @@ export class LogFileWriters {
     const names = header.fields.map((x) => x.name);
     let out = "";
     if (this.format === "json") {
+      // Per column, once per batch: its `"name":` and its value formatter.
+      const keys = names.map((n) => JSON.stringify(n) + ":");
+      const nextKeys = keys.map((k) => "," + k);
+      const format = header.fields.map((x) => jsonFormatter(x.type));
       for (const rec of records) {
         let line = "{";
         let first = true;
         for (let i = 0; i < names.length; i++) {
           const v = rec[i];
           if (v === undefined || v === null) continue; // Zeek's JSON writer omits unset fields
-          line += (first ? "" : ",") + JSON.stringify(names[i]) + ":" + logValueToJson(v);
+          line += (first ? keys[i] : nextKeys[i]) + format[i]!(v);
           first = false;
         }
         out += line + "}\n";
