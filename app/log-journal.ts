@@ -95,7 +95,11 @@ export class LogJournal {
           // batch counts as not written.
           if (size > last.o) truncateSync(file, last.o);
           out.repaired = { file, from: size, to: Math.min(size, last.o) };
-          if (last.s !== undefined && last.c !== undefined && last.q !== undefined) this.setChannel(last.s, last.c, last.q - 1);
+          if (last.s !== undefined && last.c !== undefined && last.q !== undefined) {
+            // A channel's batches are written in order: the one before is its last.
+            if (last.q > 1) this.setChannel(last.s, last.c, last.q - 1);
+            else this.channels.delete(`${last.s}\0${last.c}`);
+          }
         }
       }
     }
