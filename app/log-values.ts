@@ -3,8 +3,6 @@
 // (addr, subnet, port, time, interval, enum, set, table, int), all of which
 // have a Zeek-style toString().
 
-import { Addr, EnumValue, Interval, Port, Time } from "../adapters/node/codec/index";
-
 /** Zeek ASCII (TSV) rendering of one field. */
 export function logValueToText(v: unknown): string {
   if (v === undefined || v === null) return "-";
@@ -46,39 +44,6 @@ export function logValueToJson(v: unknown): string {
   const num = (v as { valueOf(): unknown }).valueOf();
   if (typeof num === "bigint" || typeof num === "number") return String(num);
   return JSON.stringify(String(v));
-}
-
-/**
- * logValueToJson for the values of one column of type `type` (the Zeek type
- * name from the batch header): the same text, chosen once per column rather
- * than found out per value. A value that is not the type's usual class (a
- * batch handed to the writer directly may hold anything) takes
- * logValueToJson.
- */
-export function jsonFormatter(type: string): (v: unknown) => string {
-  switch (type) {
-    case "string":
-      return (v) => (typeof v === "string" ? JSON.stringify(v) : logValueToJson(v));
-    case "count":
-      return (v) => (typeof v === "bigint" ? v.toString() : logValueToJson(v));
-    case "double":
-      return (v) => (typeof v === "number" && Number.isFinite(v) ? String(v) : logValueToJson(v));
-    case "bool":
-      return (v) => (v === true ? "true" : v === false ? "false" : logValueToJson(v));
-    case "time":
-      return (v) => (v instanceof Time ? String(v.seconds) : logValueToJson(v));
-    case "interval":
-      return (v) => (v instanceof Interval ? String(v.seconds) : logValueToJson(v));
-    // Address and port texts never need JSON escapes: quoting is enough.
-    case "addr":
-      return (v) => (v instanceof Addr ? `"${v.toString()}"` : logValueToJson(v));
-    case "port":
-      return (v) => (v instanceof Port ? `"${v.number}/${v.proto}"` : logValueToJson(v));
-    case "enum":
-      return (v) => (v instanceof EnumValue ? JSON.stringify(v.name) : logValueToJson(v));
-    default:
-      return logValueToJson;
-  }
 }
 
 function containerItems(v: object): unknown[] | undefined {

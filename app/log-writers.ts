@@ -9,7 +9,8 @@ import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { LogChannelState, LogField, ReceivedLogBatch } from "../adapters/node/index";
 import { LogJournal, type Recovery } from "./log-journal";
-import { jsonFormatter, logValueToText } from "./log-values";
+import { jsonLines } from "./log-json";
+import { logValueToText } from "./log-values";
 
 export type LogFormat = "json" | "tsv";
 
@@ -18,7 +19,7 @@ interface OpenLog {
   name: string;
   fd: number;
   fields: LogField[];
-  chunks: string[];
+  chunks: Buffer[];
   bytes: number;
   /** The file's size as written so far (journaled mode). */
   size: number;
@@ -67,37 +68,25 @@ export class LogFileWriters {
   write(batch: ReceivedLogBatch): void {
     const { header, records } = batch;
     const f = this.open(header.path, header.fields);
-    const names = header.fields.map((x) => x.name);
-    let out = "";
+    let out: Buffer;
     if (this.format === "json") {
-      // Per column, once per batch: its `"name":` and its value formatter.
-      const keys = names.map((n) => JSON.stringify(n) + ":");
-      const nextKeys = keys.map((k) => "," + k);
-      const format = header.fields.map((x) => jsonFormatter(x.type));
-      for (const rec of records) {
-        let line = "{";
-        let first = true;
-        for (let i = 0; i < names.length; i++) {
-          const v = rec[i];
-          if (v === undefined || v === null) continue; // Zeek's JSON writer omits unset fields
-          line += (first ? keys[i] : nextKeys[i]) + format[i]!(v);
-          first = false;
-        }
-        out += line + "}\n";
-      }
+      out = jsonLines(header.fields, records);
     } else {
+      const names = header.fields.map((x) => x.name);
+      let text = "";
       for (const rec of records) {
         let line = "";
         for (let i = 0; i < names.length; i++) line += (i ? "\t" : "") + logValueToText(rec[i]);
-        out += line + "\n";
+        text += line + "\n";
       }
+      out = Buffer.from(text);
     }
     f.chunks.push(out);
     f.bytes += out.length;
     this.written += records.length;
     if (this.journal) {
       // Journal line first, data second: see log-journal.ts.
-      const data = Buffer.from(f.chunks.join(""));
+      const data = joinChunks(f.chunks);
       f.chunks = [];
       f.bytes = 0;
       const d = batch.delivery;
@@ -148,18 +137,22 @@ export class LogFileWriters {
         `#fields\t${fields.map((x) => x.name).join("\t")}`,
         `#types\t${fields.map((x) => x.type).join("\t")}`,
       ];
-      f.chunks.push(h.join("\n") + "\n");
+      f.chunks.push(Buffer.from(h.join("\n") + "\n"));
     }
     return f;
   }
 
   private flushFile(f: OpenLog): void {
     if (f.chunks.length === 0) return;
-    const data = f.chunks.join("");
+    const data = joinChunks(f.chunks);
     f.chunks = [];
     f.bytes = 0;
-    writeSync(f.fd, data);
+    writeAll(f.fd, data);
   }
+}
+
+function joinChunks(chunks: Buffer[]): Buffer {
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
 /** write(2) until every byte is out (a regular file may take fewer at once). */

@@ -1,0 +1,186 @@
+// Zeek-style JSON log lines, written as bytes.
+//
+// The logger's hot path: one line per record, `{"name":value,...}` with
+// unset fields left out, for every received batch. Building each line as a
+// JavaScript string (a concatenation per field, then one UTF-8 conversion of
+// the whole batch for the file) cost more than decoding the batch. Here
+// every column gets, once per batch, its `"name":` bytes and a writer for
+// its Zeek type that puts the value's text straight into one byte buffer:
+// an address or a port from its numbers, a plain ASCII string as it is.
+// The text is exactly logValueToJson's (test/cli/log-json.test.ts): a value
+// that is not the type's usual class, and anything that needs escaping or a
+// number's shortest round-trip text, is made by the same JavaScript calls.
+
+import { Buffer } from "node:buffer";
+import { Addr, EnumValue, Interval, Port, Time, type LogField } from "../adapters/node/codec/index";
+import { logValueToJson } from "./log-values";
+
+/** A growing byte buffer for one batch's lines. */
+class Out {
+  buf = Buffer.allocUnsafe(1 << 16);
+  pos = 0;
+
+  room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const b = Buffer.allocUnsafe(size);
+    this.buf.copy(b, 0, 0, this.pos);
+    this.buf = b;
+  }
+
+  byte(c: number): void {
+    this.room(1);
+    this.buf[this.pos++] = c;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  /** A string known to be ASCII (a number's text, an address). */
+  ascii(s: string): void {
+    const n = s.length;
+    this.room(n);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+    this.pos = p;
+  }
+
+  /** Any string, as UTF-8. */
+  utf8(s: string): void {
+    this.room(s.length * 3);
+    this.pos += this.buf.write(s, this.pos, "utf8");
+  }
+
+  /** A non-negative integer below 2^53, in decimal. */
+  uint(x: number): void {
+    this.room(16);
+    const b = this.buf;
+    if (x < 10) {
+      b[this.pos++] = 0x30 + x;
+      return;
+    }
+    let digits = 1;
+    for (let t = x; t >= 10; t = Math.floor(t / 10)) digits++;
+    let p = this.pos + digits;
+    this.pos = p;
+    do {
+      const q = Math.floor(x / 10);
+      b[--p] = 0x30 + (x - q * 10);
+      x = q;
+    } while (x > 0);
+  }
+}
+
+type ValueWriter = (o: Out, v: unknown) => void;
+
+const generic: ValueWriter = (o, v) => o.utf8(logValueToJson(v));
+
+/** A JSON string for `s`: quoted as it is when nothing in it needs escaping, else JSON.stringify. */
+function jsonString(o: Out, s: string): void {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) {
+      o.utf8(JSON.stringify(s));
+      return;
+    }
+  }
+  o.room(n + 2);
+  const b = o.buf;
+  let p = o.pos;
+  b[p++] = 0x22;
+  for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+  b[p++] = 0x22;
+  o.pos = p;
+}
+
+const TWO_53 = 2n ** 53n;
+
+const PROTO_BYTES: Record<string, Uint8Array> = Object.fromEntries(
+  ["unknown", "tcp", "udp", "icmp"].map((p) => [p, Buffer.from(`/${p}"`, "latin1")]),
+);
+
+function writeAddr(o: Out, a: Addr): void {
+  const b = a.bytes;
+  if (b.length !== 4) {
+    o.byte(0x22);
+    o.ascii(a.toString());
+    o.byte(0x22);
+    return;
+  }
+  o.byte(0x22);
+  o.uint(b[0]!);
+  o.byte(0x2e);
+  o.uint(b[1]!);
+  o.byte(0x2e);
+  o.uint(b[2]!);
+  o.byte(0x2e);
+  o.uint(b[3]!);
+  o.byte(0x22);
+}
+
+/** The writer for values of Zeek type `type` (logValueToJson's text, always). */
+function valueWriter(type: string): ValueWriter {
+  switch (type) {
+    case "string":
+      return (o, v) => (typeof v === "string" ? jsonString(o, v) : generic(o, v));
+    case "enum":
+      return (o, v) => (v instanceof EnumValue ? jsonString(o, v.name) : generic(o, v));
+    case "count":
+      return (o, v) => (typeof v === "bigint" && v >= 0n && v < TWO_53 ? o.uint(Number(v)) : generic(o, v));
+    case "double":
+      return (o, v) => (typeof v === "number" && Number.isFinite(v) ? o.ascii(String(v)) : generic(o, v));
+    case "bool":
+      return (o, v) => (v === true ? o.ascii("true") : v === false ? o.ascii("false") : generic(o, v));
+    case "time":
+      return (o, v) => (v instanceof Time ? o.ascii(String(v.seconds)) : generic(o, v));
+    case "interval":
+      return (o, v) => (v instanceof Interval ? o.ascii(String(v.seconds)) : generic(o, v));
+    case "addr":
+      return (o, v) => (v instanceof Addr ? writeAddr(o, v) : generic(o, v));
+    case "port":
+      return (o, v) => {
+        if (!(v instanceof Port)) return generic(o, v);
+        o.byte(0x22);
+        o.uint(v.number);
+        o.bytes(PROTO_BYTES[v.proto]!);
+      };
+    default:
+      return generic;
+  }
+}
+
+// One buffer for all batches (copied out per batch), so its growth is paid once.
+const shared = new Out();
+
+/** The JSON lines of a batch's records, as logValueToJson and Zeek's JSON writer spell them. */
+export function jsonLines(fields: readonly LogField[], records: readonly (readonly unknown[])[]): Buffer {
+  const width = fields.length;
+  const first = fields.map((f) => Buffer.from(JSON.stringify(f.name) + ":"));
+  const next = fields.map((f) => Buffer.from("," + JSON.stringify(f.name) + ":"));
+  const write = fields.map((f) => valueWriter(f.type));
+  const o = shared;
+  o.pos = 0;
+  for (const rec of records) {
+    o.byte(0x7b); // {
+    let none = true;
+    for (let i = 0; i < width; i++) {
+      const v = rec[i];
+      if (v === undefined || v === null) continue; // Zeek's JSON writer omits unset fields
+      o.bytes(none ? first[i]! : next[i]!);
+      write[i]!(o, v);
+      none = false;
+    }
+    o.room(2);
+    o.buf[o.pos++] = 0x7d; // }
+    o.buf[o.pos++] = 0x0a;
+  }
+  const out = Buffer.from(o.buf.subarray(0, o.pos));
+  if (o.buf.length > 1 << 24) o.buf = Buffer.allocUnsafe(1 << 16); // do not keep a huge one
+  return out;
+}
