@@ -191,7 +191,8 @@ export class ClusterNode extends EventEmitter {
   private inbox: ReceivedEvent[] = [];
   private inboxScheduled = false;
   private streams = new Map<string, StreamState>();
-  private plainStreams = new Map<string, StreamState>();
+  /** Per stream name, what its last log() call resolved to, and with which path, filter and writer. */
+  private lastStreams = new Map<string, { path?: string; filter?: string; writer?: string; st: StreamState }>();
   private streamsByKey: StreamState[] = [];
   private logReceiver = false;
   private hasLogEndpoints = false;
@@ -615,12 +616,10 @@ export class ClusterNode extends EventEmitter {
   }
 
   private streamFor(stream: string, record: { readonly [field: string]: ZeekInput }, opts: LogOptions): StreamState {
-    // The common call names only the stream: one map lookup, no key string.
-    const plain = opts.path === undefined && opts.filter === undefined && opts.writer === undefined;
-    if (plain) {
-      const known = this.plainStreams.get(stream);
-      if (known) return known;
-    }
+    // The common call repeats the stream's last options (none, or the same
+    // path): one map lookup and three comparisons, no key string.
+    const last = this.lastStreams.get(stream);
+    if (last !== undefined && last.path === opts.path && last.filter === opts.filter && last.writer === opts.writer) return last.st;
     const path = opts.path ?? defaultLogPath(stream);
     const filter = opts.filter ?? "default";
     const writer = opts.writer ?? "Log::WRITER_ASCII";
@@ -633,7 +632,7 @@ export class ClusterNode extends EventEmitter {
       this.streams.set(id, st);
       this.streamsByKey[key] = st;
     }
-    if (plain) this.plainStreams.set(stream, st);
+    this.lastStreams.set(stream, { path: opts.path, filter: opts.filter, writer: opts.writer, st });
     return st;
   }
 
