@@ -93,6 +93,8 @@ class Channel {
   firstSentAt = -1;
   lastProgressAt = 0;
   connected = false;
+  /** When the current connection was made (-1: not connected). */
+  connectedAt = -1;
   lostConnection = false;
   resendFrom = 0;
   resendAt = -Infinity;
@@ -142,6 +144,7 @@ export class LogChannels {
       push.events.on("connect", () => this.onConnect(ch));
       push.events.on("disconnect", () => {
         ch.connected = false;
+        ch.connectedAt = -1;
         ch.lostConnection = true;
       });
       connect(push, ep);
@@ -320,6 +323,7 @@ export class LogChannels {
 
   private onConnect(ch: Channel): void {
     ch.connected = true;
+    ch.connectedAt = this.host.now();
     if (this.o.immediate) this.pump();
     if (!ch.lostConnection) return;
     ch.lostConnection = false;
@@ -331,7 +335,10 @@ export class LogChannels {
   private onTick(): void {
     const now = this.host.now();
     for (const ch of this.channels) {
-      if (ch.mode === "probing" && ch.acked === 0 && ch.firstSentAt >= 0 && now - ch.firstSentAt > this.o.ackTimeoutMs) {
+      // Only a logger that is connected and has had batches for a while can
+      // be judged: one that is not up yet keeps its batches waiting.
+      const probed = ch.firstSentAt >= 0 && ch.connected ? now - Math.max(ch.firstSentAt, ch.connectedAt) : 0;
+      if (ch.mode === "probing" && ch.acked === 0 && probed > this.o.ackTimeoutMs) {
         ch.mode = "plain";
         // Nothing is kept any more: a batch still queued for the socket is
         // now a fire-and-forget one (counted as a drop if it never gets out).
