@@ -40,6 +40,11 @@ export class Proc {
   readonly proc: ChildProcess;
   exit: Exit | undefined;
   private waiters = new Set<() => void>();
+  private wakeScheduled = false;
+  /** Reports parsed so far (all sources, and per source), and how many lines that took. */
+  private parsed: Report[] = [];
+  private bySource = new Map<string, Report[]>();
+  private parsedLines = 0;
 
   constructor(
     readonly label: string,
@@ -77,20 +82,25 @@ export class Proc {
     return this.exit === undefined;
   }
 
-  /** `FAULT {json}` reports, optionally of one node. */
+  /** `FAULT {json}` reports, optionally of one node (parsed once, as lines come). */
   reports(source?: string): Report[] {
-    const out: Report[] = [];
-    for (const l of this.lines) {
-      if (l.stream !== "out" || (source !== undefined && l.source !== source)) continue;
+    for (; this.parsedLines < this.lines.length; this.parsedLines++) {
+      const l = this.lines[this.parsedLines]!;
+      if (l.stream !== "out") continue;
       const at = l.text.indexOf("FAULT {");
       if (at < 0) continue;
+      let r: Report;
       try {
-        out.push({ ...JSON.parse(l.text.slice(at + 6)), source: l.source });
+        r = { ...JSON.parse(l.text.slice(at + 6)), source: l.source };
       } catch {
-        /* a torn line: ignore */
+        continue; // a torn line: ignore
       }
+      this.parsed.push(r);
+      let list = this.bySource.get(l.source);
+      if (!list) this.bySource.set(l.source, (list = []));
+      list.push(r);
     }
-    return out;
+    return source === undefined ? this.parsed : (this.bySource.get(source) ?? []);
   }
 
   /** Lines of one source and stream. */
@@ -155,8 +165,14 @@ export class Proc {
     return undefined;
   }
 
+  /** Re-check the waits once per event-loop turn, however many lines came in it. */
   private wake(): void {
-    for (const w of [...this.waiters]) w();
+    if (this.wakeScheduled) return;
+    this.wakeScheduled = true;
+    setImmediate(() => {
+      this.wakeScheduled = false;
+      for (const w of [...this.waiters]) w();
+    });
   }
 }
 

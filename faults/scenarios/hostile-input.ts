@@ -62,7 +62,7 @@ export const hostileInput: Scenario = {
     const perPhase = { xsub: Math.round(total * 0.4), pull: Math.round(total * 0.4), xpub: Math.round(total * 0.2) };
     const f = new Fuzz(SEED);
     const { layout, broker } = await makeLayout(ctx, { manager: "manager", logger: "logger", "worker-1": "worker" });
-    const { proc, dir } = startCluster(ctx, { layout, scripts: ["sink.mjs", "mesh.mjs"] });
+    const { proc, dir } = startCluster(ctx, { layout, scripts: ["sink.mjs"] });
     await proc.waitFor(() => NAMES.every((a) => NAMES.filter((b) => b !== a).every((b) => proc.reports(a).some((r) => r.ev === "node_up" && r.peer === b))), "the mesh up", 60_000);
     const startRss = Object.fromEntries(NAMES.map((n) => [n, proc.reports(n).find((r) => r.ev === "started")!.rss as number]));
     const topic = `zeek.cluster.node.worker-1.`;

@@ -24,6 +24,7 @@ export default function sink(node) {
   for (const kind of Object.keys(reported)) node.on(kind, () => reported[kind]++);
   const report = (tag) => say({ ev: "report", tag, counters: node.counters(), valid, reported, rss: process.memoryUsage().rss / 2 ** 20 });
   node.on("started", () => say({ ev: "started", id: node.nodeId, rss: process.memoryUsage().rss / 2 ** 20 }));
+  node.on("node_up", (name, id) => say({ ev: "node_up", peer: name, id }));
   node.onEvent("Fault::valid", (i, data, sum) => {
     if (BigInt(checksum(data)) === sum) valid.events++;
     else valid.eventsBad++;
