@@ -17,7 +17,8 @@ import type { Buffer } from "node:buffer";
 import { EXT, unpack } from "./msgpack";
 import { checkLogValue, type LogType } from "./types";
 import { valueFromWire } from "./value-codec";
-import { Addr, EnumValue, Interval, Port, PORT_PROTOS, Time, ZeekInt, type ZeekValue } from "./values";
+import { isV4Mapped } from "./ip";
+import { Addr, addrAdopting, EnumValue, Interval, Port, PORT_PROTOS, Time, ZeekInt, type ZeekValue } from "./values";
 
 /** A reader's "not the canonical form": the caller falls back to the generic decoder. */
 const GIVE_UP = Symbol("give up");
@@ -43,19 +44,27 @@ function text(at: number, n: number): string | typeof GIVE_UP {
   let i = at;
   while (i < stop && src[i]! < 0x80) i++;
   if (i === stop) {
-    // ASCII, the common case. Short strings by hand (a native call costs more).
-    if (n < 16) {
-      let s = "";
-      for (let j = at; j < stop; j++) s += String.fromCharCode(src[j]!);
-      return s;
-    }
-    return (src as unknown as Latin1Slicer).latin1Slice(at, stop);
+    // ASCII, the common case. Short strings from their char codes, eight at
+    // a time (latin1Slice, a native call, costs ~100 ns however short).
+    return n < 32 ? shortAscii(at, n) : (src as unknown as Latin1Slicer).latin1Slice(at, stop);
   }
   try {
     return utf8Strict.decode(src.subarray(at, stop));
   } catch {
     return GIVE_UP;
   }
+}
+
+function shortAscii(at: number, n: number): string {
+  const f = String.fromCharCode;
+  const b = src;
+  let s = "";
+  for (; n >= 8; at += 8, n -= 8) s += f(b[at]!, b[at + 1]!, b[at + 2]!, b[at + 3]!, b[at + 4]!, b[at + 5]!, b[at + 6]!, b[at + 7]!);
+  for (; n >= 4; at += 4, n -= 4) s += f(b[at]!, b[at + 1]!, b[at + 2]!, b[at + 3]!);
+  if (n === 1) return s + f(b[at]!);
+  if (n === 2) return s + f(b[at]!, b[at + 1]!);
+  if (n === 3) return s + f(b[at]!, b[at + 1]!, b[at + 2]!);
+  return s;
 }
 
 const readBool: Reader = () => {
@@ -181,9 +190,20 @@ const readAddr: Reader = () => {
   const h = src[pos];
   const n = h === 0xd6 ? 4 : h === 0xd8 ? 16 : 0;
   if (n === 0 || src[pos + 1] !== EXT.addr || pos + 2 + n > end) return GIVE_UP;
-  const v = new Addr(src.subarray(pos + 2, pos + 2 + n));
-  pos += 2 + n;
-  return v;
+  const at = pos + 2;
+  pos = at + n;
+  if (n === 4) {
+    const b = new Uint8Array(4);
+    b[0] = src[at]!;
+    b[1] = src[at + 1]!;
+    b[2] = src[at + 2]!;
+    b[3] = src[at + 3]!;
+    return addrAdopting(b);
+  }
+  const b = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) b[i] = src[at + i]!;
+  // A v4-mapped address becomes the IPv4 one: the constructor knows how.
+  return isV4Mapped(b) ? new Addr(b) : addrAdopting(b);
 };
 
 /** subnet, set[T], vector[T]: the generic decoder on this one value, then the type check. */
