@@ -31,7 +31,11 @@ export interface LogChannelState {
 
 export type LogVerdict = "write" | "duplicate" | "early";
 
-/** The acknowledgement event, published to the sender's node-id topic: (chan, written: count, resend: bool). */
+/**
+ * The acknowledgement event, published to the sender's node-id topic:
+ * (chan, written: count, resend: bool, final: bool). `final`: the logger
+ * stops and writes nothing more (absent = F).
+ */
 export const LOG_ACK_EVENT = "ZmqCluster::log_ack";
 
 export interface PendingAck {
@@ -96,6 +100,12 @@ export class LogAckState {
     }
     this.due.clear();
     return out;
+  }
+
+  /** The last word of a stopping logger: every channel's state, final. */
+  finalAcks(): PendingAck[] {
+    this.due.clear();
+    return [...this.channels.values()].map((c) => ({ sender: c.sender, chan: c.chan, written: c.written, resend: false }));
   }
 
   /** Every channel's state (for a journal snapshot, or a test). */

@@ -24,10 +24,14 @@
 //     that does not know the protocol: it is served fire-and-forget, as
 //     upstream does (batches still numbered, nothing kept), until it
 //     acknowledges after all;
-//   - at stop the node waits (log_ack_timeout at most) until everything is
-//     acknowledged; what is left was either never handed to libzmq (counted
-//     in log_drops: certainly not written) or handed but unacknowledged
-//     (counted in log_records_unconfirmed: the logger may have written it).
+//   - at stop the node waits (log_ack_timeout at most) until every connected
+//     logger has acknowledged everything; what is left was either never
+//     handed to libzmq (counted in log_drops: certainly not written) or
+//     handed but unacknowledged (counted in log_records_unconfirmed: the
+//     logger may have written it). A logger that stops first sends its final
+//     state (log-acks.ts): what it did not write is then certainly not
+//     written, counted in log_drops without a line (upstream loses such
+//     records without one), and nobody waits for it.
 import * as zmq from "zeromq";
 import { Sender, type Message } from "./sender";
 import type { LogDelivery } from "./wire";
@@ -45,6 +49,13 @@ export interface LogChannelsHost {
   dropped(records: number, reason: "queue" | "close" | "encode"): void;
   /** Records sent but never acknowledged, counted at stop (log_records_unconfirmed). */
   unconfirmed(records: number, endpoint: string): void;
+  /**
+   * Records kept for a logger that has stopped (it said so: its last
+   * acknowledgement was final) and did not come back before we stopped:
+   * certainly not written; counted in log_drops without a line, as upstream
+   * loses them without one.
+   */
+  abandoned(records: number): void;
   /** A `[zeromq] ...` line. */
   diagnostic(line: string): void;
   /** A send failure other than a full queue. */
@@ -95,6 +106,8 @@ class Channel {
   connected = false;
   /** When the current connection was made (-1: not connected). */
   connectedAt = -1;
+  /** The logger stopped (its final acknowledgement) and has not reconnected since: it writes nothing more. */
+  gone = false;
   lostConnection = false;
   resendFrom = 0;
   resendAt = -Infinity;
@@ -116,9 +129,9 @@ class Channel {
     );
   }
 
-  /** Batches in flight: unacknowledged (probing, acked) or not yet in libzmq (plain). */
-  get inFlight(): number {
-    return this.mode === "plain" ? this.sender.pending : this.retained.length;
+  /** Batches in flight: kept until acknowledged, or (kept = F) not yet in libzmq. */
+  inFlight(kept: boolean): number {
+    return kept ? this.retained.length : this.sender.pending;
   }
 }
 
@@ -129,6 +142,12 @@ export class LogChannels {
   private timer: NodeJS.Timeout;
   private settleWaiters: (() => void)[] = [];
   private closed = false;
+  /**
+   * Acknowledgements travel through the broker: until the node is ready to
+   * publish (its ready probe came back), none can reach us, and a channel
+   * that has never been acknowledged is, for now, fire-and-forget.
+   */
+  private acksPossible = false;
 
   constructor(
     endpoints: string[],
@@ -146,6 +165,7 @@ export class LogChannels {
         ch.connected = false;
         ch.connectedAt = -1;
         ch.lostConnection = true;
+        this.pump(); // a stop waiting for this logger waits no more
       });
       connect(push, ep);
     }
@@ -175,8 +195,12 @@ export class LogChannels {
     this.queue.push(batch);
   }
 
-  /** ZmqCluster::log_ack(chan, written, resend) arrived for us. */
-  onAck(chan: string, written: number, resend: boolean): void {
+  /**
+   * ZmqCluster::log_ack(chan, written, resend, final) arrived for us. `final`:
+   * the logger is stopping and has written its last batch; nothing after
+   * `written` will be written unless it comes back.
+   */
+  onAck(chan: string, written: number, resend: boolean, final = false): void {
     const ch = this.channels.find((c) => c.endpoint === chan);
     if (!ch) return;
     const now = this.host.now();
@@ -194,8 +218,14 @@ export class LogChannels {
       ch.lastProgressAt = now;
       if (records > 0) this.host.acked(records);
     }
-    if (resend && ch.retained.length > 0) this.resend(ch, written + 1, now, false);
+    if (final) ch.gone = true;
+    else if (resend && ch.retained.length > 0) this.resend(ch, written + 1, now, false);
     this.pump();
+  }
+
+  /** The node is ready: acknowledgements can reach it from now on. */
+  brokerReady(): void {
+    this.acksPossible = true;
   }
 
   /** Resolves when nothing is queued or unacknowledged any more, or after `ms` (-1: no limit, 0: at once). */
@@ -222,14 +252,28 @@ export class LogChannels {
     for (const ch of this.channels) {
       let unsent = 0;
       let unconfirmed = 0;
+      // Never acknowledged and never able to be (no broker): fire-and-forget,
+      // as upstream; what libzmq took counts as sent, nothing more is known.
+      const plain = ch.mode === "probing" && !this.acksPossible;
       for (const e of ch.retained) {
-        if (e.handed) unconfirmed += e.records;
+        if (e.handed && plain) continue;
+        if (e.handed && !ch.gone) unconfirmed += e.records;
         else unsent += e.records;
       }
       ch.retained = [];
-      if (unsent > 0) this.host.dropped(unsent, "close");
+      if (ch.gone && unsent > 0) this.host.abandoned(unsent);
+      else if (unsent > 0) this.host.dropped(unsent, "close");
       if (unconfirmed > 0) this.host.unconfirmed(unconfirmed, ch.endpoint);
     }
+  }
+
+  /**
+   * ZMQ_LINGER for a channel's socket at close: 0 for a logger that has
+   * stopped, so what finish() counted as not written cannot arrive at a
+   * logger that starts meanwhile.
+   */
+  lingerFor(sock: zmq.Push, linger: number): number {
+    return this.channels.find((c) => c.push === sock)?.gone ? 0 : linger;
   }
 
   /** Resolves when every socket's queue is in libzmq. */
@@ -245,12 +289,16 @@ export class LogChannels {
   // ------------------------------------------------------------- internals
 
   private pick(): Channel | undefined {
-    const n = this.channels.length;
-    for (let i = 0; i < n; i++) {
-      const ch = this.channels[(this.rr + i) % n]!;
-      if (ch.inFlight < this.o.window && (ch.connected || !this.o.immediate)) {
-        this.rr = (this.rr + i + 1) % n;
-        return ch;
+    // A stopped logger only gets batches when no other has room (it may come back).
+    for (const takeGone of [false, true]) {
+      const n = this.channels.length;
+      for (let i = 0; i < n; i++) {
+        const ch = this.channels[(this.rr + i) % n]!;
+        if (ch.gone !== takeGone) continue;
+        if (ch.inFlight(this.keeps(ch)) < this.o.window && (ch.connected || !this.o.immediate)) {
+          this.rr = (this.rr + i + 1) % n;
+          return ch;
+        }
       }
     }
     return undefined;
@@ -260,7 +308,8 @@ export class LogChannels {
     const seq = ch.nextSeq;
     // base: every batch below it is settled. Fire-and-forget keeps nothing,
     // so a logger may take this batch as the next whatever it had before.
-    const base = ch.mode === "plain" ? seq : ch.acked + 1;
+    const keep = this.keeps(ch);
+    const base = keep ? ch.acked + 1 : seq;
     let msg: Tagged;
     try {
       msg = batch.build({ chan: ch.endpoint, seq, base }) as Tagged;
@@ -272,7 +321,7 @@ export class LogChannels {
     }
     ch.nextSeq = seq + 1;
     msg.records = batch.records;
-    if (ch.mode !== "plain") {
+    if (keep) {
       const entry: Entry = { seq, records: batch.records, msg, handed: false };
       ch.retained.push(entry);
       msg.entry = entry;
@@ -282,6 +331,15 @@ export class LogChannels {
       }
     }
     ch.sender.enqueue(msg);
+  }
+
+  /**
+   * Whether batches for this channel are kept until acknowledged: once it
+   * has acknowledged, or while it may still (probing) and acknowledgements
+   * can reach us at all (the broker answered). Otherwise fire-and-forget.
+   */
+  private keeps(ch: Channel): boolean {
+    return ch.mode === "acked" || (ch.mode === "probing" && this.acksPossible);
   }
 
   private pump(): void {
@@ -297,8 +355,19 @@ export class LogChannels {
     }
   }
 
+  /**
+   * Nothing waits for a logger that can still write it. A stopped one
+   * cannot, and a stop does not wait for a logger that is not connected
+   * (stopped without a word, killed, never started): what it did not
+   * acknowledge is counted at finish().
+   */
   private isSettled(): boolean {
-    return this.queue.length === 0 && this.channels.every((c) => c.retained.length === 0 && c.sender.pending === 0);
+    return (
+      this.queue.length === 0 &&
+      this.channels.every(
+        (c) => c.gone || !c.connected || (c.mode === "probing" && !this.acksPossible) || (c.retained.length === 0 && c.sender.pending === 0),
+      )
+    );
   }
 
   /** Send again every kept batch from `from` on that libzmq has taken (the rest is still queued). */
@@ -324,12 +393,15 @@ export class LogChannels {
   private onConnect(ch: Channel): void {
     ch.connected = true;
     ch.connectedAt = this.host.now();
+    ch.gone = false;
     if (this.o.immediate) this.pump();
     if (!ch.lostConnection) return;
     ch.lostConnection = false;
     // The logger (or the connection) went away: what it had not written yet
-    // may be lost. It drops what it already has, so send it all again.
-    if (ch.mode !== "plain" && ch.retained.length > 0) this.resend(ch, ch.acked + 1, this.host.now(), true);
+    // may be lost. It drops what it already has, so send it all again — once
+    // it has shown that it does (a logger that never acknowledged may be one
+    // that writes whatever it gets, twice if sent twice).
+    if (ch.mode === "acked" && ch.retained.length > 0) this.resend(ch, ch.acked + 1, this.host.now(), true);
   }
 
   private onTick(): void {
@@ -350,7 +422,7 @@ export class LogChannels {
         );
         continue;
       }
-      if (ch.mode === "plain" || ch.retained.length === 0 || !ch.connected) continue;
+      if (ch.mode !== "acked" || ch.retained.length === 0 || !ch.connected) continue;
       if (now - Math.max(ch.lastProgressAt, ch.resendAt) > this.o.ackTimeoutMs) this.resend(ch, ch.acked + 1, now, true);
     }
     this.pump();
@@ -361,7 +433,7 @@ export class LogChannels {
     const records = msg.records ?? 0;
     if (msg.entry) msg.entry.handed = true;
     if (!msg.resend) this.host.sent(records);
-    if (ch.mode === "plain") this.pump();
+    if (!msg.entry) this.pump();
   }
 
   /** A socket's queue dropped a message (closed under it, or discarded at stop). */

@@ -186,6 +186,8 @@ export class ClusterNode extends EventEmitter {
   /** log_acks on a log receiver: what was written per sender channel. */
   private logAcks = new LogAckState();
   private acksScheduled = false;
+  /** A stopping log receiver writes nothing more once it has sent its final acknowledgements. */
+  private logsClosed = false;
   private earlySubscriptions: Buffer[] = [];
   private eventHandlers = new Map<string, Handler[]>();
   private inbox: ReceivedEvent[] = [];
@@ -407,6 +409,7 @@ export class ClusterNode extends EventEmitter {
             if (reason === "close") this.emitReport("error", `Discarded a log write of ${n} records at shutdown (linger_ms reached)`);
             else if (reason === "queue") this.emitReport("error", "Failed to send log write. HWM reached?");
           },
+          abandoned: (n) => (this.counts.log_drops += n),
           unconfirmed: (n, ep) => {
             this.counts.log_records_unconfirmed += n;
             this.emitReport("error", `${n} log records sent to ${ep} were not acknowledged at shutdown (log_ack_timeout reached); they may or may not be written`);
@@ -478,6 +481,13 @@ export class ClusterNode extends EventEmitter {
       // linger_ms -1 waits for ever, 0 not at all (as for the linger itself).
       const lingerMs = this.options.linger_ms;
       if (this.logChannels) await this.logChannels.settled(lingerMs <= 0 ? lingerMs : this.options.log_ack_timeout * 1000);
+      // log_acks on a log receiver: stop writing and tell every sender its
+      // final state, so what we did not write is known as such (the sender
+      // counts it as dropped instead of unconfirmed, and does not wait).
+      if (this.pull) {
+        this.logsClosed = true;
+        for (const a of this.logAcks.finalAcks()) this.publishAck(a.sender, a.chan, a.written, false, true);
+      }
       // 2. Drain what is queued in JS into libzmq, for at most linger_ms
       //    (-1: as long as it takes, as upstream's context close would wait).
       this.xpubSender?.resume();
@@ -529,7 +539,7 @@ export class ClusterNode extends EventEmitter {
     }
     close(this.xpub, linger);
     close(this.push, linger);
-    for (const sock of this.logChannels?.sockets ?? []) close(sock, linger);
+    for (const sock of this.logChannels?.sockets ?? []) close(sock, this.logChannels!.lingerFor(sock, linger));
     await Promise.allSettled(this.loops);
     await Promise.all(gone);
     if (this.core) {
@@ -745,6 +755,7 @@ export class ClusterNode extends EventEmitter {
   private onReadyProbe(): void {
     this.unsubscribe(this.probeTopic);
     this.probeTopic = "";
+    this.logChannels?.brokerReady();
     this.xpubSender?.resume();
     this.debug(2, `node ${this.name} ready to publish`);
     this.resolveReady();
@@ -773,7 +784,7 @@ export class ClusterNode extends EventEmitter {
     if (ev.name === LOG_ACK_EVENT) {
       // log_acks: control traffic for the log channels, only on our node-id topic.
       if (this.logChannels && topic === this.departure?.topic && typeof args[0] === "string" && typeof args[1] === "bigint" && typeof args[2] === "boolean") {
-        this.logChannels.onAck(args[0], Number(args[1]), args[2]);
+        this.logChannels.onAck(args[0], Number(args[1]), args[2], args[3] === true);
       }
       return;
     }
@@ -828,6 +839,8 @@ export class ClusterNode extends EventEmitter {
       this.api.reportMalformed(h, CHANNEL_LOG, MALFORMED_UNDECODABLE, (err as Error).message, this.codec.logFormat);
       return this.core.settle();
     }
+    // A stopping logger that sent its final acknowledgements writes nothing more.
+    if (this.logsClosed) return;
     const sender = msg[1].toString("utf8");
     const d = batch.delivery;
     if (!d) {
@@ -841,8 +854,13 @@ export class ClusterNode extends EventEmitter {
     if (verdict === "write") {
       // The batch counts as written once the listeners returned; one that
       // throws refuses it (not acknowledged: the sender sends it again).
-      this.emitLog({ ...batch, sender });
       this.counts.log_records_received += batch.records.length;
+      try {
+        this.emitLog({ ...batch, sender });
+      } catch (err) {
+        this.counts.log_records_received -= batch.records.length;
+        throw err;
+      }
       this.logAcks.written(sender, d);
     } else if (verdict === "duplicate") {
       this.counts.log_records_duplicate += batch.records.length;
@@ -859,10 +877,13 @@ export class ClusterNode extends EventEmitter {
     setImmediate(() => {
       this.acksScheduled = false;
       if (this.state !== "running" && this.state !== "stopping") return;
-      for (const a of this.logAcks.takeDue()) {
-        this.sendEvent(this.nodeidTopic(a.sender), this.codec.encodeEvent(LOG_ACK_EVENT, [a.chan, BigInt(a.written), a.resend]));
-      }
+      if (this.logsClosed) return; // the final acknowledgements said it all
+      for (const a of this.logAcks.takeDue()) this.publishAck(a.sender, a.chan, a.written, a.resend, false);
     });
+  }
+
+  private publishAck(sender: string, chan: string, written: number, resend: boolean, final: boolean): void {
+    this.sendEvent(this.nodeidTopic(sender), this.codec.encodeEvent(LOG_ACK_EVENT, [chan, BigInt(written), resend, final]));
   }
 
   // ---------------------------------------------------------------- output
