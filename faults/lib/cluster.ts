@@ -68,13 +68,6 @@ export function startCluster(ctx: Ctx, o: ClusterStart): { proc: Proc; dir: stri
   return { proc, dir };
 }
 
-/** `zmq-cluster run --node <name>`: one node in the foreground. */
-export function startNode(ctx: Ctx, dir: string, name: string, scripts: string[], env: Record<string, string> = {}, logDir = "logs"): Proc {
-  const args = [ctx.cli, "run", "--layout", "layout.json", "--node", name, "--log-dir", logDir];
-  for (const s of scripts) args.push("--script", join(SCRIPTS, s));
-  return ctx.scope.spawn(name, process.execPath, args, { cwd: dir, env: { ...process.env, ...env } });
-}
-
 /** `zmq-cluster proxy` on the given endpoints; resolves once it listens. */
 export async function startProxy(ctx: Ctx, broker: Endpoints, label = "proxy"): Promise<Proc> {
   const p = ctx.scope.spawn(label, process.execPath, [ctx.cli, "proxy", "--listen-xpub", broker.xpub, "--listen-xsub", broker.xsub]);
