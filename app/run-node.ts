@@ -95,7 +95,11 @@ export async function runNode(o: RunNodeOptions): Promise<number> {
             void node.terminate();
           }, limit)
         : undefined;
-    void node.ready.then(() => clearTimeout(timer));
+    // ready rejects when the node stops first: nothing to clear then.
+    node.ready.then(
+      () => clearTimeout(timer),
+      () => {},
+    );
     await finished;
     clearTimeout(timer);
     return unreachable ? 1 : 0;
