@@ -34,6 +34,9 @@ export async function makeLayout(ctx: Ctx, nodes: Record<string, NodeType>, zero
       listen_xsub_endpoint: broker.xsub,
       connect_xsub_endpoint: broker.xpub,
       connect_xpub_endpoint: broker.xsub,
+      // The fault suite proves the exact log accounting, which rests on
+      // acknowledged delivery (ours, off by default like upstream).
+      log_acks: true,
       ...zeromq,
     },
   };

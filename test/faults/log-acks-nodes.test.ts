@@ -32,7 +32,7 @@ const mine = (batches: { header: { stream: string }; records: unknown[][] }[]) =
 
 describe("acknowledged log delivery between nodes", () => {
   it("everything a live logger wrote is acknowledged; the numbers add up", async () => {
-    const layout = await makeLayout({ manager: "manager", logger: "logger", "worker-1": "worker" }, { zeromq: { write_buffer_size: 10, flush_interval: 0 } });
+    const layout = await makeLayout({ manager: "manager", logger: "logger", "worker-1": "worker" }, { zeromq: { write_buffer_size: 10, flush_interval: 0, log_acks: true } });
     const logger = await t.start({ layout, name: "logger" });
     await t.start({ layout, name: "manager" });
     const w = await t.start({ layout, name: "worker-1" });
@@ -50,7 +50,7 @@ describe("acknowledged log delivery between nodes", () => {
   });
 
   it("a logger that stops first says so: what it did not write is dropped and counted, without a line, and nobody waits", async () => {
-    const layout = await makeLayout({ manager: "manager", logger: "logger", "worker-1": "worker" }, { zeromq: { write_buffer_size: 1, flush_interval: 0 } });
+    const layout = await makeLayout({ manager: "manager", logger: "logger", "worker-1": "worker" }, { zeromq: { write_buffer_size: 1, flush_interval: 0, log_acks: true } });
     const logger = await t.start({ layout, name: "logger" });
     await t.start({ layout, name: "manager" });
     const w = await t.start({ layout, name: "worker-1", options: { log_ack_timeout: 20 } });
@@ -76,7 +76,7 @@ describe("acknowledged log delivery between nodes", () => {
 
   it("an endpoint that never acknowledges (a foreign logger) is served fire-and-forget after log_ack_timeout", async () => {
     const [port] = await freePorts(1);
-    const layout = await makeLayout({ manager: "manager", "worker-1": "worker" }, { zeromq: { write_buffer_size: 1, flush_interval: 0 } });
+    const layout = await makeLayout({ manager: "manager", "worker-1": "worker" }, { zeromq: { write_buffer_size: 1, flush_interval: 0, log_acks: true } });
     const pull = new zmq.Pull({ linger: 0 });
     t.cleanup(() => pull.close());
     await pull.bind(`tcp://127.0.0.1:${port}`);
