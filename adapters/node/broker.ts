@@ -136,12 +136,44 @@ async function startNative(
     stop() {
       stopping ??= (async () => {
         proxy.terminate();
-        await done; // the Proxy closes both sockets when it returns
-        await gone; // ... and now they are gone, ports free
+        // zmq_proxy reads its control socket only between messages: while
+        // it is blocked in a send to a full XPUB pipe (XPUB_NODROP, a peer
+        // that stopped reading), TERMINATE waits. Bound the wait so a stop
+        // never hangs; the process exit ends the proxy thread then.
+        const bound = linger + STOP_GRACE_MS;
+        const stopped = await settlesWithin(
+          (async () => {
+            await done; // the Proxy closes both sockets when it returns
+            await gone; // ... and now they are gone, ports free
+          })(),
+          bound,
+        );
+        if (!stopped) process.stderr.write(`[zeromq] proxy: did not stop within ${bound} ms (blocked on a full subscriber pipe)\n`);
       })();
       return stopping;
     },
   };
+}
+
+/** Extra time, beyond the linger, that a broker stop may take. */
+const STOP_GRACE_MS = 2000;
+
+/** True when `p` settles within `ms`; the timer never keeps the process alive. */
+function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    t.unref();
+    p.then(
+      () => {
+        clearTimeout(t);
+        resolve(true);
+      },
+      () => {
+        clearTimeout(t);
+        resolve(true);
+      },
+    );
+  });
 }
 
 async function startCounting(
