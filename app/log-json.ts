@@ -62,22 +62,66 @@ class Out {
 
   /** A non-negative integer below 2^53, in decimal. */
   uint(x: number): void {
-    this.room(16);
+    if (x < 2147483648) return this.int31(x);
+    const hi = Math.floor(x / 1e9);
+    this.int31(hi);
+    this.digits(x - hi * 1e9, 9);
+  }
+
+  /** 0 <= x < 2^31: int32 arithmetic, which V8 turns into multiplications. */
+  private int31(x: number): void {
+    const n =
+      x < 10 ? 1 : x < 100 ? 2 : x < 1000 ? 3 : x < 10000 ? 4 : x < 100000 ? 5 : x < 1000000 ? 6 : x < 10000000 ? 7 : x < 100000000 ? 8 : x < 1000000000 ? 9 : 10;
+    this.digits(x, n);
+  }
+
+  /** The last `n` decimal digits of 0 <= x < 2^31, leading zeros included. */
+  digits(x: number, n: number): void {
+    this.room(n);
     const b = this.buf;
-    if (x < 10) {
-      b[this.pos++] = 0x30 + x;
+    let p = this.pos + n;
+    this.pos = p;
+    for (let i = 0; i < n; i++) {
+      const q = (x / 10) | 0;
+      b[--p] = 0x30 + x - q * 10;
+      x = q;
+    }
+  }
+}
+
+/**
+ * String(x) for a double: by hand for a positive one below 2^33 that is a
+ * whole number of microseconds (what Zeek times and intervals usually are,
+ * and JavaScript's number-to-text was the largest part of a line), else
+ * String(x) itself. Measured ~130-160 ns per time value vs ~250-400 ns.
+ *
+ * Why the hand-made text is String(x): m / 1e6 === x says the decimal
+ * m·10^-6 rounds to x (the division is correctly rounded, as parsing the
+ * decimal is). Below 2^33 neighbouring doubles are less than 10^-6 apart,
+ * so no decimal with fewer digits rounds to x as well; m·10^-6 without its
+ * trailing zeros is then the shortest decimal for x, which is what
+ * Number::toString prints (plain notation from 1e-6 to 1e21).
+ */
+function decimal(o: Out, x: number): void {
+  if (x > 0 && x < 8589934592) {
+    const m = Math.round(x * 1e6);
+    if (m / 1e6 === x) {
+      const frac = m % 1e6;
+      o.uint((m - frac) / 1e6);
+      if (frac !== 0) {
+        let f = frac;
+        let n = 6;
+        while (f % 10 === 0) {
+          f = (f / 10) | 0;
+          n--;
+        }
+        o.byte(0x2e); // .
+        o.digits(f, n);
+      }
       return;
     }
-    let digits = 1;
-    for (let t = x; t >= 10; t = Math.floor(t / 10)) digits++;
-    let p = this.pos + digits;
-    this.pos = p;
-    do {
-      const q = Math.floor(x / 10);
-      b[--p] = 0x30 + (x - q * 10);
-      x = q;
-    } while (x > 0);
   }
+  o.ascii(String(x));
 }
 
 type ValueWriter = (o: Out, v: unknown) => void;
@@ -138,13 +182,13 @@ function valueWriter(type: string): ValueWriter {
     case "count":
       return (o, v) => (typeof v === "bigint" && v >= 0n && v < TWO_53 ? o.uint(Number(v)) : generic(o, v));
     case "double":
-      return (o, v) => (typeof v === "number" && Number.isFinite(v) ? o.ascii(String(v)) : generic(o, v));
+      return (o, v) => (typeof v === "number" && Number.isFinite(v) ? decimal(o, v) : generic(o, v));
     case "bool":
       return (o, v) => (v === true ? o.ascii("true") : v === false ? o.ascii("false") : generic(o, v));
     case "time":
-      return (o, v) => (v instanceof Time ? o.ascii(String(v.seconds)) : generic(o, v));
+      return (o, v) => (v instanceof Time ? decimal(o, v.seconds) : generic(o, v));
     case "interval":
-      return (o, v) => (v instanceof Interval ? o.ascii(String(v.seconds)) : generic(o, v));
+      return (o, v) => (v instanceof Interval ? decimal(o, v.seconds) : generic(o, v));
     case "addr":
       return (o, v) => (v instanceof Addr ? writeAddr(o, v) : generic(o, v));
     case "port":
@@ -160,9 +204,15 @@ function valueWriter(type: string): ValueWriter {
 }
 
 // One buffer for all batches (copied out per batch), so its growth is paid once.
-const shared = new Out();
+let shared = new Out();
 
-/** The JSON lines of a batch's records, as logValueToJson and Zeek's JSON writer spell them. */
+/**
+ * The JSON lines of a batch's records, as logValueToJson and Zeek's JSON
+ * writer spell them. The result is a view into a buffer the next call
+ * overwrites: write it out (or copy it) before then. Copying every batch
+ * out of the reused buffer cost more than formatting a tenth of it (fresh
+ * pages for each copy).
+ */
 export function jsonLines(fields: readonly LogField[], records: readonly (readonly unknown[])[]): Buffer {
   const width = fields.length;
   const first = fields.map((f) => Buffer.from(JSON.stringify(f.name) + ":"));
@@ -184,7 +234,7 @@ export function jsonLines(fields: readonly LogField[], records: readonly (readon
     o.buf[o.pos++] = 0x7d; // }
     o.buf[o.pos++] = 0x0a;
   }
-  const out = Buffer.from(o.buf.subarray(0, o.pos));
-  if (o.buf.length > 1 << 24) o.buf = Buffer.allocUnsafe(1 << 16); // do not keep a huge one
+  const out = o.buf.subarray(0, o.pos);
+  if (o.buf.length > 1 << 24) shared = new Out(); // do not keep a huge one (out keeps the old buffer alive)
   return out;
 }

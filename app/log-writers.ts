@@ -70,7 +70,9 @@ export class LogFileWriters {
     const f = this.open(header.path, header.fields);
     let out: Buffer;
     if (this.format === "json") {
+      // jsonLines' buffer is reused by the next batch: kept only as a copy.
       out = jsonLines(header.fields, records);
+      if (!this.journal) out = Buffer.from(out);
     } else {
       const names = header.fields.map((x) => x.name);
       let text = "";

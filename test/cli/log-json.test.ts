@@ -74,6 +74,30 @@ describe("JSON log lines", () => {
     );
   });
 
+  it("print times, intervals, doubles and counts as JavaScript does, also where written by hand (property)", () => {
+    const micro = fc.oneof(
+      fc.integer({ min: 0, max: 2 ** 33 * 1e6 }).map((us) => us / 1e6),
+      fc.integer({ min: 0, max: 1e8 }).map((us) => us / 1e6),
+      fc.tuple(fc.integer({ min: -12, max: 12 }), fc.integer({ min: -3, max: 3 })).map(([e, d]) => 10 ** e + d * 1e-6),
+      fc.double({ min: 2 ** 33 - 1, max: 2 ** 33 + 1 }),
+      doubleArb,
+    );
+    const count = fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 54n }), fc.constantFrom(0n, 9n, 10n, 2n ** 31n - 1n, 2n ** 31n, 10n ** 9n, 2n ** 53n - 1n, 2n ** 53n));
+    const fields: LogField[] = [
+      { name: "t", type: "time", optional: false },
+      { name: "i", type: "interval", optional: false },
+      { name: "d", type: "double", optional: false },
+      { name: "c", type: "count", optional: false },
+    ];
+    fc.assert(
+      fc.property(micro, micro, micro, count, (a, b, c, n) => {
+        const records = [[time(a), interval(b), c, n]];
+        expect(jsonLines(fields, records).toString("utf8")).toBe(referenceLines(fields, records));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it("a batch larger than the first buffer", () => {
     const fields: LogField[] = [{ name: "s", type: "string", optional: false }];
     const records = Array.from({ length: 3000 }, (_, i) => [`${"x".repeat(i % 97)}é${i}`]);
