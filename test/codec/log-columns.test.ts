@@ -181,7 +181,7 @@ describe("decoding log records", () => {
 
   it("on damaged batches it gives up or agrees with the generic decoder (property)", () => {
     const damaged = batchArb(valueOf).chain(([fields, rows]) => {
-      const bytes = encodeLogBatch(headerOf(fields), rows as never);
+      const bytes = encodeLogBatch(headerOf(fields), rows as never, rows.length % 2 ? { chan: "ch", seq: 3, base: 2 } : undefined);
       return fc.tuple(fc.constant(bytes), fc.array(fc.tuple(fc.nat(bytes.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 3 }), fc.nat(bytes.length + 1));
     });
     fc.assert(
@@ -191,13 +191,19 @@ describe("decoding log records", () => {
         for (const input of [m, bytes.subarray(0, cut), Buffer.concat([bytes, Buffer.of(flips[0]![1])])]) {
           const fast = decodeFast(input);
           let slow: ZeekValue[][] | string;
+          let slowHeader: unknown;
           try {
-            slow = decodeGeneric(input).records;
+            const batch = decodeGeneric(input);
+            slow = batch.records;
+            slowHeader = [batch.header, batch.delivery];
           } catch (err) {
             if (!(err instanceof CodecError)) throw err;
             slow = err.message;
           }
-          if (fast) expect(fast.records.map((r) => r.map(toTypedJson))).toEqual((slow as ZeekValue[][]).map((r) => r.map(toTypedJson)));
+          if (fast) {
+            expect(fast.records.map((r) => r.map(toTypedJson))).toEqual((slow as ZeekValue[][]).map((r) => r.map(toTypedJson)));
+            expect([fast.header, fast.delivery]).toEqual(slowHeader);
+          }
           // And the decoder as a whole is the generic one.
           let whole: ZeekValue[][] | string;
           try {
@@ -222,6 +228,17 @@ describe("decoding log records", () => {
       ["count", "c7 01 01 05", ["count", "5"]],
       ["addr", "c7 04 05 01020304", ["addr", "1.2.3.4"]],
     ];
+    // An ext type that is not ours anywhere in the header (here msgpackr's "undefined" under an unknown key).
+    const odd = pack(new Map<string, unknown>([["stream", "S"], ["writer", "W"], ["filter", "f"], ["path", "p"], ["fields", [new Map<string, unknown>([["name", "a"], ["type", "bool"], ["optional", false]])]], ["x", 1]]) as never);
+    const withExt0 = Buffer.concat([h("92"), odd.subarray(0, odd.length - 1), h("d4 00 00"), h("91 91 c3")]);
+    expect(decodeFast(withExt0)).toBeUndefined();
+    expect(decodeLogBatch(withExt0).records).toEqual([[true]]);
+    // A str in the header that is not UTF-8 (msgpackr's text for it depends on where it is read).
+    const latin = Buffer.from(odd);
+    latin[latin.indexOf(h("a6 73747265616d a1 53")) + 8] = 0xff; // "stream": "S" -> "\xff"
+    const badHeader = Buffer.concat([h("92"), latin, h("91 91 c3")]);
+    expect(decodeFast(badHeader)).toBeUndefined();
+    expect(decodeLogBatch(badHeader).records).toEqual([[true]]);
     for (const [type, value, want] of cases) {
       const bytes = Buffer.concat([h("92"), header(type), h("91 91"), h(value)]);
       expect(decodeFast(bytes), type).toBeUndefined();

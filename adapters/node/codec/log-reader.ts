@@ -13,7 +13,7 @@
 // only has to agree with the generic path on what it accepts
 // (test/codec/log-columns.test.ts checks both on the same payloads).
 
-import type { Buffer } from "node:buffer";
+import { isUtf8, type Buffer } from "node:buffer";
 import { EXT, unpack } from "./msgpack";
 import { checkLogValue, type LogType } from "./types";
 import { valueFromWire } from "./value-codec";
@@ -304,9 +304,14 @@ export function readLogRecords(bytes: Buffer, start: number, types: readonly Log
 }
 
 /**
- * The end of the MessagePack value that starts at `at` (any valid value,
- * nested as deep as it likes: no recursion), or -1 if it runs past `stop`
- * or holds the reserved byte 0xc1.
+ * The end of the MessagePack value that starts at `at` (nested as deep as it
+ * likes: no recursion), or -1 if it runs past `stop`, holds the reserved
+ * byte 0xc1, an ext type that is not ours (1-10) or a str that is not UTF-8.
+ * The value is then read on its own (msgpackr, on a subarray), and must read
+ * as it would inside the whole payload: msgpackr gives some ext types of its
+ * own a meaning that reaches beyond the value (its bundled strings point past
+ * it), and invalid UTF-8 may come out differently (see utf8At). With either
+ * the generic decoder sees the whole payload and decides as before.
  */
 export function skipValue(b: Uint8Array, at: number, stop: number): number {
   let p = at;
@@ -322,9 +327,13 @@ export function skipValue(b: Uint8Array, at: number, stop: number): number {
     } else if (h < 0xa0) {
       todo += h & 0x0f; // fixarray
       p += 1;
-    } else if (h < 0xc0) p += 1 + (h & 0x1f); // fixstr
-    else {
+    } else if (h < 0xc0) {
+      const n = h & 0x1f; // fixstr
+      if (!utf8At(b, p + 1, n, stop)) return -1;
+      p += 1 + n;
+    } else {
       const size = FIXED_SIZE[h - 0xc0]!;
+      if (h >= 0xd4 && h <= 0xd8 && !ourExt(b[p + 1])) return -1;
       if (size > 0) p += size;
       else {
         // A length (or element count) of 1, 2 or 4 bytes follows.
@@ -335,12 +344,36 @@ export function skipValue(b: Uint8Array, at: number, stop: number): number {
         p += 1 + lenBytes;
         if (h === 0xdc || h === 0xdd) todo += n;
         else if (h === 0xde || h === 0xdf) todo += 2 * n;
-        else if (h >= 0xc7 && h <= 0xc9) p += 1 + n; // ext: type byte, payload
-        else p += n; // bin, str
+        else if (h >= 0xc7 && h <= 0xc9) {
+          if (!ourExt(b[p])) return -1;
+          p += 1 + n; // ext: type byte, payload
+        } else {
+          if (h >= 0xd9 && h <= 0xdb && !utf8At(b, p, n, stop)) return -1; // str
+          p += n; // bin, str
+        }
       }
     }
   }
   return p <= stop ? p : -1;
+}
+
+/**
+ * True if the `n` bytes at `at` are valid UTF-8 (or run past `stop`, which
+ * the caller finds out anyway). msgpackr does not check the UTF-8 of a str,
+ * and picks JavaScript or native decoding by the string's and the payload's
+ * size, so nothing promises that invalid bytes read alone give the same text
+ * as inside the whole payload: a value with such a str is left to the
+ * generic decoder, which reads it as it always has. (Header strings are
+ * ASCII in practice: one pass over their bytes.)
+ */
+function utf8At(b: Uint8Array, at: number, n: number, stop: number): boolean {
+  const end = Math.min(at + n, stop);
+  for (let i = at; i < end; i++) if (b[i]! >= 0x80) return isUtf8(b.subarray(at, end));
+  return true;
+}
+
+function ourExt(type: number | undefined): boolean {
+  return type !== undefined && type >= 1 && type <= 10;
 }
 
 // Per header byte 0xc0..0xdf: the whole size when it is fixed, else 0.
