@@ -18,6 +18,7 @@ import { logValueToJson } from "./log-values";
 /** A growing byte buffer for one batch's lines. */
 class Out {
   buf = Buffer.allocUnsafe(1 << 16);
+  view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
   pos = 0;
 
   room(n: number): void {
@@ -27,6 +28,20 @@ class Out {
     const b = Buffer.allocUnsafe(size);
     this.buf.copy(b, 0, 0, this.pos);
     this.buf = b;
+    this.view = new DataView(b.buffer, b.byteOffset, b.length);
+  }
+
+  /** A `"name":` prefix, four bytes per store (twice as fast as byte by byte). */
+  key(k: Key): void {
+    this.room(k.length);
+    const v = this.view;
+    let p = this.pos;
+    const words = k.words;
+    for (let i = 0; i < words.length; i++, p += 4) v.setUint32(p, words[i]!);
+    const tail = k.tail;
+    const b = this.buf;
+    for (let i = 0; i < tail.length; i++) b[p++] = tail[i]!;
+    this.pos = p;
   }
 
   byte(c: number): void {
@@ -34,7 +49,7 @@ class Out {
     this.buf[this.pos++] = c;
   }
 
-  /** Short byte strings (a `"name":` prefix): a loop beats TypedArray.set's call. */
+  /** Short byte strings (a port's `/tcp"`): a loop beats TypedArray.set's call. */
   bytes(b: Uint8Array): void {
     const n = b.length;
     this.room(n);
@@ -122,6 +137,21 @@ function decimal(o: Out, x: number): void {
     }
   }
   o.ascii(String(x));
+}
+
+/** Bytes to copy often: as big-endian 32-bit words and the 0-3 bytes left over. */
+interface Key {
+  length: number;
+  words: Uint32Array;
+  tail: Uint8Array;
+}
+
+function keyOf(text: string): Key {
+  const b = Buffer.from(text);
+  const n = b.length >> 2;
+  const words = new Uint32Array(n);
+  for (let i = 0; i < n; i++) words[i] = b.readUInt32BE(4 * i);
+  return { length: b.length, words, tail: Uint8Array.from(b.subarray(4 * n)) };
 }
 
 type ValueWriter = (o: Out, v: unknown) => void;
@@ -215,8 +245,8 @@ let shared = new Out();
  */
 export function jsonLines(fields: readonly LogField[], records: readonly (readonly unknown[])[]): Buffer {
   const width = fields.length;
-  const first = fields.map((f) => Buffer.from(JSON.stringify(f.name) + ":"));
-  const next = fields.map((f) => Buffer.from("," + JSON.stringify(f.name) + ":"));
+  const first = fields.map((f) => keyOf(JSON.stringify(f.name) + ":"));
+  const next = fields.map((f) => keyOf("," + JSON.stringify(f.name) + ":"));
   const write = fields.map((f) => valueWriter(f.type));
   const o = shared;
   o.pos = 0;
@@ -226,7 +256,7 @@ export function jsonLines(fields: readonly LogField[], records: readonly (readon
     for (let i = 0; i < width; i++) {
       const v = rec[i];
       if (v === undefined || v === null) continue; // Zeek's JSON writer omits unset fields
-      o.bytes(none ? first[i]! : next[i]!);
+      o.key(none ? first[i]! : next[i]!);
       write[i]!(o, v);
       none = false;
     }
