@@ -541,7 +541,12 @@ export class ClusterNode extends EventEmitter {
     close(this.push, linger);
     for (const sock of this.logChannels?.sockets ?? []) close(sock, this.logChannels!.lingerFor(sock, linger));
     await Promise.allSettled(this.loops);
-    await Promise.all(gone);
+    // A socket's monitor normally ends within its linger; if libzmq never
+    // reports it (seen once, through a foreign broker), a stop must still
+    // end: wait the linger plus a grace, unless linger_ms is -1 (forever,
+    // as upstream's zmq_ctx_term).
+    if (linger < 0) await Promise.all(gone);
+    else await raceTimeout(Promise.all(gone), linger + SOCKET_GONE_GRACE_MS);
     if (this.core) {
       this.finalCounters = this.counters();
       this.core.close();
@@ -1056,6 +1061,9 @@ function departureFor(topic: string): { topic: string; known: boolean; seen: Pro
 }
 
 /** Wait for `p`, at most `ms`; the timer never outlives the wait. */
+/** Extra time beyond linger_ms that closing the node's sockets may take. */
+const SOCKET_GONE_GRACE_MS = 2000;
+
 async function raceTimeout(p: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   try {
