@@ -20,7 +20,7 @@ async function foreignProxy(xsub: string, xpub: string): Promise<ChildProcess> {
   child.stderr!.on("data", (d) => (err += d));
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
   t.cleanup(async () => {
-    if (child.exitCode === null) child.kill("SIGTERM"); // SIGINT does not stop zmq.proxy
+    if (child.exitCode === null) child.kill("SIGTERM"); // default action: the process ends at once
     await exited;
   });
   await new Promise<void>((resolve, reject) => {
