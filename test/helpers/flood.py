@@ -12,6 +12,7 @@
 #   payload   frame 3, hex
 #   count     events to send
 #   quiet_ms  give up after this long without progress (broker back-pressure)
+#   window    at most this many events sent ahead of the witness (default 500)
 # With "mode": "push" it is a log sender instead (endpoint, frames, count).
 # Prints JSON {"sent", "witness", "stalled"}: events handed to libzmq, events
 # the witness (a healthy subscriber) received, and whether it gave up.
@@ -50,6 +51,7 @@ if cfg.get("mode") == "push":
 topic = cfg["topic"].encode()
 frames = [topic, b"zeromq_flood_host_1_Nflood", cfg["format"].encode(), bytes.fromhex(cfg["payload"])]
 count = cfg["count"]
+window = cfg.get("window", 500)
 
 ctx = zmq.Context()
 pub = ctx.socket(zmq.XPUB)
@@ -87,7 +89,11 @@ poller = zmq.Poller()
 poller.register(witness, zmq.POLLIN)
 while sent < count or got < count:
     progress = False
-    while sent < count:
+    # Pace by the witness: the broker's pipe to it (default SNDHWM 1000)
+    # then never holds more than `window` events, so a broker that drops
+    # (listen_xpub_nodrop false) drops only for the stalled node, never for
+    # the witness because this machine was slow to schedule its I/O thread.
+    while sent < count and sent - got < window:
         try:
             pub.send_multipart(frames, zmq.DONTWAIT)
             sent += 1
