@@ -13,7 +13,7 @@
 
 import { Buffer } from "node:buffer";
 import { Addr, EnumValue, Interval, Port, Time, type LogField } from "../adapters/node/codec/index";
-import { logValueToJson } from "./log-values";
+import { escapeUtf8, logValueToJson } from "./log-values";
 
 /** A growing byte buffer for one batch's lines. */
 class Out {
@@ -47,16 +47,6 @@ class Out {
   byte(c: number): void {
     this.room(1);
     this.buf[this.pos++] = c;
-  }
-
-  /** Short byte strings (a port's `/tcp"`): a loop beats TypedArray.set's call. */
-  bytes(b: Uint8Array): void {
-    const n = b.length;
-    this.room(n);
-    const t = this.buf;
-    let p = this.pos;
-    for (let i = 0; i < n; i++) t[p++] = b[i]!;
-    this.pos = p;
   }
 
   /** A string known to be ASCII (a number's text, an address). */
@@ -158,13 +148,13 @@ type ValueWriter = (o: Out, v: unknown) => void;
 
 const generic: ValueWriter = (o, v) => o.utf8(logValueToJson(v));
 
-/** A JSON string for `s`: quoted as it is when nothing in it needs escaping, else JSON.stringify. */
+/** A JSON string for `s`: quoted as it is when nothing in it needs escaping, else Zeek's escaping, then JSON.stringify. */
 function jsonString(o: Out, s: string): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) {
-      o.utf8(JSON.stringify(s));
+      o.utf8(JSON.stringify(escapeUtf8(s)));
       return;
     }
   }
@@ -178,10 +168,6 @@ function jsonString(o: Out, s: string): void {
 }
 
 const TWO_53 = 2n ** 53n;
-
-const PROTO_BYTES: Record<string, Uint8Array> = Object.fromEntries(
-  ["unknown", "tcp", "udp", "icmp"].map((p) => [p, Buffer.from(`/${p}"`, "latin1")]),
-);
 
 function writeAddr(o: Out, a: Addr): void {
   const b = a.bytes;
@@ -216,18 +202,13 @@ function valueWriter(type: string): ValueWriter {
     case "bool":
       return (o, v) => (v === true ? o.ascii("true") : v === false ? o.ascii("false") : generic(o, v));
     case "time":
-      return (o, v) => (v instanceof Time ? decimal(o, v.seconds) : generic(o, v));
+      return (o, v) => (v instanceof Time && Number.isFinite(v.seconds) ? decimal(o, v.seconds) : generic(o, v));
     case "interval":
-      return (o, v) => (v instanceof Interval ? decimal(o, v.seconds) : generic(o, v));
+      return (o, v) => (v instanceof Interval && Number.isFinite(v.seconds) ? decimal(o, v.seconds) : generic(o, v));
     case "addr":
       return (o, v) => (v instanceof Addr ? writeAddr(o, v) : generic(o, v));
     case "port":
-      return (o, v) => {
-        if (!(v instanceof Port)) return generic(o, v);
-        o.byte(0x22);
-        o.uint(v.number);
-        o.bytes(PROTO_BYTES[v.proto]!);
-      };
+      return (o, v) => (v instanceof Port ? o.uint(v.number) : generic(o, v)); // a number, as upstream
     default:
       return generic;
   }
