@@ -6,78 +6,35 @@
 // manager saw onloop drops, the manager sends finish() (coalesced every
 // 10 ms) until everyone is down: nothing may deadlock.
 import { onDone, print, zeekString } from "./lib.mjs";
-
-const BATCH = 500;
-const TEST_NODES = ["proxy", "worker-1", "worker-2"];
+import { BATCH, Gaps, TEST_NODES, finisher, managerMembership, printDropsAtDone, sender } from "./overload-lib.mjs";
 
 export default (node) => (node.nodeType === "manager" ? manager(node) : other(node));
 
 function manager(node) {
-  const nodesUp = new Set();
-  const nodesDown = new Set();
-  const lastC = new Map(); // last sequence number per sender
-  const dropC = new Map(); // gaps seen per sender
+  const gaps = new Gaps();
   const xpubDropC = new Map(); // the sender's own xpub_drops, as it reported them
-  let scheduledFinish = false;
-  let sentFinish = false;
+  const finish = finisher(node, 10);
+  managerMembership(node);
+  node.on("node_up", (name) => xpubDropC.set(name, 0));
 
-  const sendFinish = () => {
-    scheduledFinish = false;
-    if (!sentFinish) {
-      print("sending first finish");
-      sentFinish = true;
-    }
-    for (const n of TEST_NODES) node.publish(node.nodeTopic(n), "finish", node.name);
-  };
-
-  node.on("node_up", (name) => {
-    nodesUp.add(name);
-    xpubDropC.set(name, 0);
-    dropC.set(name, 0);
-    print("nodes_up", nodesUp.size);
-    if (nodesUp.size === TEST_NODES.length) {
-      node.publish(node.workerTopic, "tick");
-      node.publish(node.proxyTopic, "tick");
-    }
-  });
-  node.on("node_down", (name) => {
-    nodesDown.add(name);
-    print("nodes_down", nodesDown.size);
-    if (nodesDown.size === TEST_NODES.length) node.terminate();
-  });
-
-  node.onEvent("ping", (sender, c, xdc) => {
-    const dropped = c - (lastC.get(sender) ?? 0) - 1;
-    if (dropped > 0) dropC.set(sender, dropC.get(sender) + dropped);
-    lastC.set(sender, c);
-    xpubDropC.set(sender, xdc);
+  node.onEvent("ping", (from, c, xdc) => {
+    gaps.seen(from, c);
+    xpubDropC.set(from, xdc);
     for (const v of xpubDropC.values()) if (v === 0) return;
-    if (node.counters().onloop_drops === 0) return;
-    if (!scheduledFinish) {
-      setTimeout(sendFinish, 10);
-      scheduledFinish = true;
-    }
+    if (node.counters().onloop_drops > 0) finish();
   });
 
   onDone(node, () => {
     print("had onloop_drops?", node.counters().onloop_drops > 0);
-    for (const n of TEST_NODES) print(`node ${n} dropped=${zeekString(dropC.get(n) > 0)}`);
+    for (const n of TEST_NODES) print(`node ${n} dropped=${zeekString(gaps.drops(n) > 0)}`);
   });
 }
 
 function other(node) {
   let publishes = 0;
-  let timer;
-  const tick = () => {
+  const stop = sender(node, () => {
     const xdc = node.counters().xpub_drops;
     for (let i = 0; i < BATCH; i++) node.publish(node.managerTopic, "ping", node.name, ++publishes, xdc);
-    timer = setTimeout(tick, 1);
-  };
-  node.onEvent("tick", tick);
-  node.onEvent("finish", () => node.terminate());
-  onDone(node, () => {
-    clearTimeout(timer);
-    print("had xpub_drops?", node.counters().xpub_drops > 0);
-    print("had onloop_drops?", node.counters().onloop_drops > 0);
   });
+  printDropsAtDone(node, stop);
 }

@@ -6,72 +6,30 @@
 // reports done() to the manager once it has had xpub drops, onloop drops
 // and gaps from every peer; the manager sends finish() (coalesced every
 // 10 ms) after three dones. Nothing may lock up.
-import { onDone, print, zeekString } from "./lib.mjs";
-
-const BATCH = 500;
-const TEST_NODES = ["proxy", "worker-1", "worker-2"];
+import { print, zeekString } from "./lib.mjs";
+import { BATCH, Gaps, TEST_NODES, finisher, managerMembership, printDropsAtDone, sender } from "./overload-lib.mjs";
 
 export default (node) => (node.nodeType === "manager" ? manager(node) : other(node));
 
 function manager(node) {
-  const nodesUp = new Set();
-  const nodesDone = new Set();
-  const nodesDown = new Set();
-  let sentFinish = false;
-  let scheduledFinish = false;
-
-  const sendFinish = () => {
-    scheduledFinish = false;
-    if (!sentFinish) {
-      print("sending first finish");
-      sentFinish = true;
-    }
-    for (const n of TEST_NODES) node.publish(node.nodeTopic(n), "finish", node.name);
-  };
-  node.on("node_up", (name) => {
-    nodesUp.add(name);
-    print("nodes_up", nodesUp.size);
-    if (nodesUp.size === TEST_NODES.length) {
-      node.publish(node.workerTopic, "tick");
-      node.publish(node.proxyTopic, "tick");
-    }
+  const done = new Set();
+  const finish = finisher(node, 10);
+  managerMembership(node);
+  node.onEvent("done", (from) => {
+    const before = done.size;
+    done.add(from);
+    if (before < done.size) print("nodes_done", done.size);
+    if (done.size === TEST_NODES.length) finish();
   });
-  node.on("node_down", (name) => {
-    nodesDown.add(name);
-    print("nodes_down", nodesDown.size);
-    if (nodesDown.size === TEST_NODES.length) node.terminate();
-  });
-  node.onEvent("done", (sender) => {
-    const prev = nodesDone.size;
-    nodesDone.add(sender);
-    if (prev < nodesDone.size) print("nodes_done", nodesDone.size);
-    if (nodesDone.size < TEST_NODES.length) return;
-    if (!scheduledFinish) {
-      setTimeout(sendFinish, 10);
-      scheduledFinish = true;
-    }
-  });
-  onDone(node, () => {
-    const c = node.counters();
-    print("had xpub_drops?", c.xpub_drops > 0);
-    print("had onloop_drops?", c.onloop_drops > 0);
-  });
+  printDropsAtDone(node);
 }
 
 function other(node) {
-  const lastC = new Map();
-  const dropC = new Map();
+  const gaps = new Gaps();
   const peers = TEST_NODES.filter((n) => n !== node.name);
   let publishes = 0;
-  let timer;
-
-  node.onEvent("ping", (sender, c) => {
-    const dropped = c - (lastC.get(sender) ?? 0) - 1;
-    if (dropped > 0) dropC.set(sender, (dropC.get(sender) ?? 0) + dropped);
-    lastC.set(sender, c);
-  });
-
-  const tick = () => {
+  node.onEvent("ping", (from, c) => gaps.seen(from, c));
+  const stop = sender(node, () => {
     for (let i = 0; i < BATCH; i++) {
       ++publishes;
       node.publish(node.workerTopic, "ping", node.name, publishes);
@@ -80,17 +38,11 @@ function other(node) {
     // done() only once this node had its own xpub and onloop drops *and*
     // saw gaps in every peer's stream: exactly what the baseline asserts.
     const c = node.counters();
-    const observedAllPeers = peers.every((p) => (dropC.get(p) ?? 0) > 0);
+    const observedAllPeers = peers.every((p) => gaps.drops(p) > 0);
     if (c.xpub_drops > 0 && c.onloop_drops > 0 && observedAllPeers) node.publish(node.managerTopic, "done", node.name);
-    timer = setTimeout(tick, 1);
-  };
-  node.onEvent("tick", tick);
-  node.onEvent("finish", () => node.terminate());
-  onDone(node, () => {
-    clearTimeout(timer);
-    const c = node.counters();
-    print("had xpub_drops?", c.xpub_drops > 0);
-    print("had onloop_drops?", c.onloop_drops > 0);
-    for (const p of peers) print(`node ${p} dropped=${zeekString((dropC.get(p) ?? 0) > 0)}`);
+  });
+  printDropsAtDone(node, () => {
+    stop();
+    for (const p of peers) print(`node ${p} dropped=${zeekString(gaps.drops(p) > 0)}`);
   });
 }
