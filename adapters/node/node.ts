@@ -48,6 +48,8 @@ import { resolveOptions, type NodeOptions, type NodeOptionsInput } from "./optio
 import { LOG_ACK_EVENT, LogAckState, type LogChannelState } from "./log-acks";
 import { LogChannels } from "./log-channels";
 import { Sender, type Message } from "./sender";
+import { PubSubLink } from "./pubsub-link";
+import { receiveLoop } from "./receive-loop";
 import { socketGone } from "./socket-gone";
 import { readSocketOptions, socketOptionsFor } from "./socket-options";
 import {
@@ -59,7 +61,7 @@ import {
   type ZeekInput,
   type ZeekValue,
 } from "./codec/index";
-import { codec as defaultCodec, subscriptionFrame, type LogBatch, type LogField, type LogHeader, type PayloadCodec } from "./wire";
+import { codec as defaultCodec, type LogBatch, type LogField, type LogHeader, type PayloadCodec } from "./wire";
 
 /** How long a node that hosts the broker waits for its departure to be forwarded. */
 const DEPARTURE_WAIT_MS = 1000;
@@ -115,6 +117,16 @@ export interface ReceivedLogBatch extends LogBatch {
 export interface NodeCounters {
   /** zeek_cluster_zeromq_xpub_drops_total: events dropped at the XPUB send HWM. */
   xpub_drops: number;
+  /**
+   * Ours (upstream loses these silently): events published while the XPUB
+   * had no connection to the broker (from the socket monitor's `disconnect`
+   * until the broker is back and has replayed its subscriptions), dropped
+   * without reaching libzmq. Not counted, because nothing can know them:
+   * what libzmq had already taken when the connection dropped (its pipe, at
+   * most xpub_sndhwm, the kernel's buffers, the dead broker) and what it took
+   * before the monitor's `disconnect` reached us (docs/reliability.md §1).
+   */
+  xpub_disconnected_drops: number;
   /** zeek_cluster_zeromq_onloop_drops_total: received events dropped at onloop_queue_hwm. */
   onloop_drops: number;
   /** zeek_cluster_zeromq_msg_errors_total: received messages rejected (frames, format, payload). */
@@ -174,12 +186,10 @@ export class ClusterNode extends EventEmitter {
   private api!: CoreApi;
   private core!: CoreHost;
   private broker: Broker | undefined;
-  private xpub: zmq.XPublisher | undefined;
-  private xsub: zmq.XSubscriber | undefined;
   private push: zmq.Push | undefined;
   private pull: zmq.Pull | undefined;
-  private xpubSender: Sender | undefined;
-  private xsubSender: Sender | undefined;
+  /** XPUB + XSUB to the broker: publishes, subscriptions, the probe, outages (pubsub-link.ts). */
+  private link: PubSubLink;
   private pushSender: Sender | undefined;
   /** log_acks: one PUSH per logger endpoint, numbered and acknowledged batches. */
   private logChannels: LogChannels | undefined;
@@ -188,7 +198,6 @@ export class ClusterNode extends EventEmitter {
   private acksScheduled = false;
   /** A stopping log receiver writes nothing more once it has sent its final acknowledgements. */
   private logsClosed = false;
-  private earlySubscriptions: Buffer[] = [];
   private eventHandlers = new Map<string, Handler[]>();
   private inbox: ReceivedEvent[] = [];
   private inboxScheduled = false;
@@ -198,7 +207,6 @@ export class ClusterNode extends EventEmitter {
   private streamsByKey: StreamState[] = [];
   private logReceiver = false;
   private hasLogEndpoints = false;
-  private probeTopic = "";
   private resolveReady!: () => void;
   private rejectReady!: (err: Error) => void;
   private state: "new" | "starting" | "running" | "stopping" | "stopped" = "new";
@@ -239,6 +247,23 @@ export class ClusterNode extends EventEmitter {
     this.eventFormatBytes = Buffer.from(this.codec.eventFormat);
     this.nodeId = config.nodeId ?? makeNodeId(config.name);
     this.nodeIdBytes = Buffer.from(this.nodeId);
+    this.link = new PubSubLink(this.options, this.nodeId, {
+      onEvent: (m) => this.onXsubMessage(m),
+      onSubscription: (m) => this.onXpubMessage(m),
+      onReady: () => this.onReadyProbe(),
+      // With XPUB_NODROP (connect_xpub_nodrop) a drop at the HWM is known and
+      // counted; without it libzmq drops silently and, as upstream says, the
+      // drop metric never counts, so neither does the JS queue's bound.
+      onXpubDrop: () => {
+        if (!this.options.connect_xpub_nodrop || !this.core || this.core.isClosed) return;
+        this.api.xpubDropped(this.core.h);
+        this.core.settle();
+      },
+      onSendError: (which, e) =>
+        this.diagnostic(which === "xpub" ? `xpub: Failed to publish with error ${e.message}` : `[zeromq] xsub: send failed: ${e.message}`),
+      diagnostic: (line) => this.diagnostic(line),
+      debug: (bit, line) => this.debug(bit, line),
+    });
     this.ready = new Promise((resolve, reject) => {
       this.resolveReady = resolve;
       this.rejectReady = reject;
@@ -332,59 +357,21 @@ export class ClusterNode extends EventEmitter {
     const topics = this.api.startupTopics(h);
     this.debug(2, `subscribing to start-up topics ${topics.join(" ")}`);
     for (const topic of topics) this.subscribe(topic);
-    // Ready-to-publish probe (ZeroMQ.cc): once our own subscription comes
-    // back on the XPUB, the broker has replayed every earlier subscription
-    // to us too, so sender-side filtering no longer discards publishes.
+    // Ready-to-publish probe (ZeroMQ.cc), after the start-up topics:
     // `<internal_topic_prefix><node id>.<n>.` as the core's readyProbeTopic()
-    // spells it; built here because the core has no setter for the prefix
-    // (its helper always uses the default).
-    this.probeTopic = `${o.internal_topic_prefix}${this.nodeId}.1.`;
-    this.subscribe(this.probeTopic);
+    // spells it; built by the link because the core has no setter for the
+    // prefix (its helper always uses the default).
+    this.link.startProbe();
     this.emit("started");
     return this;
   }
 
   private async openSockets(listenLog: string, logEndpoints: string[]): Promise<void> {
     const o = this.options;
-    const xsub = (this.xsub = new zmq.XSubscriber(socketOptionsFor("xsub", o)));
-    // ZMQ_IMMEDIATE on the XPUB (ours; upstream leaves it off): when the
-    // broker's connection drops (the broker process died), libzmq then ends
-    // the pipe instead of keeping it for the reconnect, and the XPUB reports
-    // the unsubscription of every topic: every peer goes node_down, and after
-    // the broker is back the subscriptions it replays start the handshake
-    // afresh. Without it the node keeps the dead broker's subscriptions for
-    // ever: a peer that died during the outage never goes down, a topic
-    // unsubscribed meanwhile stays subscribed (docs/reliability.md).
-    const xpub = (this.xpub = new zmq.XPublisher({ ...socketOptionsFor("xpub", o), verbosity: "allSubs", immediate: true }));
-    // Upstream: XSUB connects first, then XPUB.
-    connectOrThrow(xsub, "xsub", o.connect_xsub_endpoint);
-    connectOrThrow(xpub, "xpub", o.connect_xpub_endpoint);
-    this.debug(2, `xsub connected to ${o.connect_xsub_endpoint}, xpub connected to ${o.connect_xpub_endpoint}`);
-
-    this.xsubSender = new Sender(xsub, "wait", 0, () => {}, (e) => this.diagnostic(`[zeromq] xsub: send failed: ${e.message}`));
-    for (const f of this.earlySubscriptions) this.xsubSender.enqueue([f]);
-    this.earlySubscriptions = [];
-    // The XPUB path mirrors upstream's dontwait send: with XPUB_NODROP
-    // (connect_xpub_nodrop) libzmq refuses with EAGAIN at xpub_sndhwm and the
-    // event is dropped and counted; without it libzmq drops silently and, as
-    // upstream says, the drop metric never counts. The JS queue in front
-    // (a synchronous burst, or publishes held for the ready probe) is bounded
-    // by the same HWM and follows the same rule.
-    const countXpubDrops = o.connect_xpub_nodrop;
-    this.xpubSender = new Sender(
-      xpub,
-      o.connect_xpub_nodrop ? "drop" : "wait",
-      o.xpub_sndhwm,
-      () => {
-        if (!countXpubDrops || !this.core || this.core.isClosed) return;
-        this.api.xpubDropped(this.core.h);
-        this.core.settle();
-      },
-      (e) => this.diagnostic(`xpub: Failed to publish with error ${e.message}`),
-      true, // held until the ready probe returns
-    );
-    this.loops.push(this.receiveLoop(xpub, (m) => this.onXpubMessage(m), "xpub"));
-    this.loops.push(this.receiveLoop(xsub, (m) => this.onXsubMessage(m), "xsub"));
+    // XSUB and XPUB to the broker (XPUB with ZMQ_IMMEDIATE: a dead broker
+    // is noticed, see pubsub-link.ts and docs/reliability.md §1).
+    this.link.open();
+    this.loops.push(...this.link.loops);
 
     if (listenLog) {
       const pull = (this.pull = new zmq.Pull(socketOptionsFor("pull", o)));
@@ -490,9 +477,9 @@ export class ClusterNode extends EventEmitter {
       }
       // 2. Drain what is queued in JS into libzmq, for at most linger_ms
       //    (-1: as long as it takes, as upstream's context close would wait).
-      this.xpubSender?.resume();
+      this.link.stopping();
       const linger = this.options.linger_ms;
-      const drained = Promise.all([this.pushSender?.idle(), this.logChannels?.idle(), this.xpubSender?.idle(), this.xsubSender?.idle()]);
+      const drained = Promise.all([this.pushSender?.idle(), this.logChannels?.idle(), this.link.idle()]);
       if (linger < 0) await drained;
       else await raceTimeout(drained, linger);
       this.deliverInbox();
@@ -513,8 +500,7 @@ export class ClusterNode extends EventEmitter {
     this.pushSender?.discard();
     this.logChannels?.finish();
     this.logChannels?.discard();
-    this.xpubSender?.discard();
-    this.xsubSender?.clear();
+    this.link.discard();
     const gone: Promise<void>[] = [];
     const close = (sock: zmq.Socket | undefined, sockLinger: number) => {
       if (!sock || sock.closed) return;
@@ -526,7 +512,7 @@ export class ClusterNode extends EventEmitter {
       gone.push(socketGone(sock));
       sock.close();
     };
-    close(this.xsub, 0);
+    close(this.link.xsub, 0);
     close(this.pull, 0);
     if (this.broker && this.departure?.known && this.state === "stopping") {
       // We host the broker, which stops with us: give it the time to tell
@@ -537,7 +523,7 @@ export class ClusterNode extends EventEmitter {
       // subscription: before that nobody can have seen us.)
       await raceTimeout(this.departure.seen, DEPARTURE_WAIT_MS);
     }
-    close(this.xpub, linger);
+    close(this.link.xpub, linger);
     close(this.push, linger);
     for (const sock of this.logChannels?.sockets ?? []) close(sock, this.logChannels!.lingerFor(sock, linger));
     await Promise.allSettled(this.loops);
@@ -574,9 +560,8 @@ export class ClusterNode extends EventEmitter {
   }
 
   private sendSubscription(subscribe: boolean, topic: string): void {
-    const frame = subscriptionFrame(subscribe, topic);
-    if (this.xsubSender) this.xsubSender.enqueue([frame]);
-    else if (this.state === "new" || this.state === "starting") this.earlySubscriptions.push(frame);
+    if (subscribe) this.link.subscribe(topic);
+    else this.link.unsubscribe(topic);
   }
 
   /**
@@ -594,10 +579,7 @@ export class ClusterNode extends EventEmitter {
   }
 
   private sendEvent(topic: string, payload: Uint8Array): boolean {
-    const s = this.xpubSender;
-    if (!s) return false;
-    s.enqueue([topic, this.nodeIdBytes, this.eventFormatBytes, payload]);
-    return true;
+    return this.link.publish([topic, this.nodeIdBytes, this.eventFormatBytes, payload]);
   }
 
   /**
@@ -688,44 +670,14 @@ export class ClusterNode extends EventEmitter {
 
   // ----------------------------------------------------------------- input
 
-  // The I/O loop for one socket (upstream's poll loop in the I/O thread).
-  // zeromq.js resolves receive() at once while messages are queued, so
-  // without a yield one busy socket would starve timers, handlers and the
-  // other sockets; poll_max_messages bounds how many are read before the
-  // loop lets the event loop run (0 = no bound; zeromq.js itself then still
-  // yields every 512 synchronous operations).
-  private async receiveLoop(sock: zmq.Socket & zmq.Readable, handle: (m: Buffer[]) => void, what: string): Promise<void> {
-    const max = this.options.poll_max_messages;
+  /** The I/O loop for one socket (receive-loop.ts). */
+  private receiveLoop(sock: zmq.Socket & zmq.Readable, handle: (m: Buffer[]) => void, what: string): Promise<void> {
     const trace = (this.options.debug_flags & 1) !== 0;
-    let n = 0;
-    this.debug(2, `${what}: receive loop started`);
-    for (;;) {
-      let msg: Buffer[];
-      try {
-        msg = await sock.receive();
-      } catch (err) {
-        if (sock.closed) break;
-        this.diagnostic(`[zeromq] ${what}: receive error: ${(err as Error).message}`);
-        await yieldToEventLoop();
-        continue;
-      }
-      try {
-        handle(msg);
-      } catch (err) {
-        this.diagnostic(`[zeromq] ${what}: error handling a message: ${(err as Error).stack ?? err}`);
-      }
-      n++;
-      if (max > 0 && n >= max) {
-        if (trace) this.debug(1, `${what}: read ${n} messages, yielding (poll_max_messages=${max})`);
-        n = 0;
-        await yieldToEventLoop();
-      } else if (trace && !sock.closed && !sock.readable) {
-        // End of a poll round: the socket has nothing more right now.
-        this.debug(1, `${what}: read ${n} messages`);
-        n = 0;
-      }
-    }
-    this.debug(2, `${what}: receive loop stopped`);
+    return receiveLoop(sock, handle, what, {
+      maxPerTurn: this.options.poll_max_messages,
+      failed: (line) => this.diagnostic(line),
+      trace: trace ? (line) => this.debug(1, line) : undefined,
+    });
   }
 
   // Subscription frames from the broker (ZeroMQ.cc's XPUB handler).
@@ -735,10 +687,8 @@ export class ClusterNode extends EventEmitter {
     const frame = msg[0];
     if (frame.length === 0 || (frame[0] !== 0 && frame[0] !== 1)) return; // upstream ignores these silently
     const topic = frame.toString("utf8", 1);
-    if (topic.startsWith(this.options.internal_topic_prefix)) {
-      if (topic === this.probeTopic && frame[0] === 1) this.onReadyProbe();
-      return;
-    }
+    // Probes (ours and other nodes'); our own probe's return is the link's.
+    if (topic.startsWith(this.options.internal_topic_prefix)) return;
     if (frame[0] === 1 && this.departure && topic === this.departure.topic) this.departure.known = true;
     if (frame[0] === 0 && this.departure && topic === this.departure.topic) {
       // Our own departure heard back is no news to the core: passed on, it
@@ -758,10 +708,7 @@ export class ClusterNode extends EventEmitter {
   }
 
   private onReadyProbe(): void {
-    this.unsubscribe(this.probeTopic);
-    this.probeTopic = "";
     this.logChannels?.brokerReady();
-    this.xpubSender?.resume();
     this.debug(2, `node ${this.name} ready to publish`);
     this.resolveReady();
     this.emit("ready");
@@ -964,6 +911,7 @@ export class ClusterNode extends EventEmitter {
     const c = (i: number) => (h === undefined || this.state === "stopped" ? 0 : this.api.counter(h, i));
     return {
       xpub_drops: c(0),
+      xpub_disconnected_drops: this.link.disconnectedDrops,
       onloop_drops: c(1),
       msg_errors: c(2),
       ...this.counts,
@@ -978,8 +926,8 @@ export class ClusterNode extends EventEmitter {
   socketOptions(): Partial<Record<"xpub" | "xsub" | "push" | "pull", Partial<Record<keyof NodeOptions, number | boolean>>>> {
     const out: ReturnType<ClusterNode["socketOptions"]> = {};
     for (const [role, sock] of [
-      ["xpub", this.xpub],
-      ["xsub", this.xsub],
+      ["xpub", this.link.xpub],
+      ["xsub", this.link.xsub],
       ["push", this.push ?? this.logChannels?.sockets[0]],
       ["pull", this.pull],
     ] as const) {
@@ -1046,11 +994,6 @@ function recordsOf(msg: Message): number {
 function printable(b: Buffer): string {
   const s = b.subarray(0, 64).toString("utf8");
   return /^[\x20-\x7e]*$/.test(s) ? s : `<${b.length} bytes>`;
-}
-
-/** Let timers, I/O callbacks and setImmediate callbacks run. */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((r) => setImmediate(r));
 }
 
 /** A not yet heard departure: our node-id topic, not yet seen subscribed. */
