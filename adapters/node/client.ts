@@ -9,22 +9,23 @@
 // nodeid ...` warnings for it (zeek/zeek #5429).
 //
 // Sockets as a node's event path, without the core (there is no membership
-// to decide): XSUB -> broker XPUB (connect_xsub_endpoint) carries our
-// subscriptions and the events we receive; XPUB -> broker XSUB
-// (connect_xpub_endpoint) carries our publishes and brings back everyone's
-// subscription frames, of which we only look for our own ready probe.
+// to decide): the same pub/sub link as a node's (pubsub-link.ts). XSUB ->
+// broker XPUB (connect_xsub_endpoint) carries our subscriptions and the
+// events we receive; XPUB -> broker XSUB (connect_xpub_endpoint) carries our
+// publishes and brings back everyone's subscription frames, of which the link
+// only looks for our own probe. Like a node, a client notices a broker
+// restart (its XPUB has ZMQ_IMMEDIATE), counts what it publishes while the
+// broker is gone (xpub_disconnected_drops) and holds publishes until the new
+// broker has replayed the subscriptions.
 
 import { EventEmitter } from "node:events";
 import { hostname } from "node:os";
 import { getRandomValues } from "node:crypto";
-import * as zmq from "zeromq";
 import { makeNodeId } from "../../core/nodeid";
-import { ConnectError } from "./errors";
 import { resolveOptions, type NodeOptions, type NodeOptionsInput } from "./options";
-import { Sender } from "./sender";
-import { socketOptionsFor } from "./socket-options";
+import { PubSubLink } from "./pubsub-link";
 import type { ZeekInput, ZeekValue } from "./codec/index";
-import { codec as defaultCodec, subscriptionFrame, type PayloadCodec } from "./wire";
+import { codec as defaultCodec, type PayloadCodec } from "./wire";
 
 export interface ClientConfig {
   /** Backend options by upstream name; the connect_* endpoints and the XPUB/XSUB ones apply. */
@@ -51,6 +52,8 @@ export interface ClientEvent {
 export interface ClientCounters {
   /** Events dropped at the XPUB send HWM (as a node's zeek_cluster_zeromq_xpub_drops_total). */
   xpub_drops: number;
+  /** Events published while the XPUB had no connection to the broker, dropped (as a node's xpub_disconnected_drops). */
+  xpub_disconnected_drops: number;
   /** Received messages rejected (frame count, format name, payload). */
   msg_errors: number;
   events_published: number;
@@ -74,18 +77,12 @@ export class Client extends EventEmitter {
   private codec: PayloadCodec;
   private idBytes: Buffer;
   private formatBytes: Buffer;
-  private xsub: zmq.XSubscriber | undefined;
-  private xpub: zmq.XPublisher | undefined;
-  private xsubSender: Sender | undefined;
-  private xpubSender: Sender | undefined;
-  private early: Buffer[] = [];
+  private link: PubSubLink;
   private handlers = new Map<string, Handler[]>();
-  private loops: Promise<void>[] = [];
-  private probeTopic: string;
   private resolveReady!: () => void;
   private state: "new" | "running" | "closing" | "closed" = "new";
   private closing: Promise<void> | undefined;
-  private counts: ClientCounters = { xpub_drops: 0, msg_errors: 0, events_published: 0, events_received: 0 };
+  private counts = { xpub_drops: 0, msg_errors: 0, events_published: 0, events_received: 0 };
 
   constructor(config: ClientConfig = {}) {
     super();
@@ -94,42 +91,34 @@ export class Client extends EventEmitter {
     this.formatBytes = Buffer.from(this.codec.eventFormat);
     this.id = config.id ?? makeNodeId(config.name ?? "", hostname(), process.pid, getRandomValues(new Uint8Array(18)));
     this.idBytes = Buffer.from(this.id);
-    // The same probe topic shape as a node's (`<internal prefix><id>.<n>.`):
-    // nodes ignore the internal prefix, so it never reaches their scripts.
-    this.probeTopic = `${this.options.internal_topic_prefix}${this.id}.1.`;
     this.ready = new Promise((r) => (this.resolveReady = r));
+    this.link = new PubSubLink(this.options, this.id, {
+      onEvent: (m) => this.onEventMessage(m),
+      onSubscription: () => {}, // not a node: no membership to learn
+      onReady: () => {
+        this.resolveReady();
+        this.emit("ready");
+      },
+      onXpubDrop: () => this.counts.xpub_drops++,
+      onSendError: (which, e) => this.report(which === "xpub" ? `xpub: Failed to publish with error ${e.message}` : `xsub: send failed: ${e.message}`),
+      diagnostic: (line) => this.diagnostic(line),
+      debug: (bit, line) => {
+        if ((this.options.debug_flags & bit) !== 0) process.stderr.write(`[zeromq] debug: ${line}\n`);
+      },
+    });
   }
 
   /** Connect (XSUB first, then XPUB, as nodes do). Throws ConnectError on a bad endpoint. */
   async start(): Promise<this> {
     if (this.state !== "new") throw new Error("client was already started");
-    const o = this.options;
-    const xsub = (this.xsub = new zmq.XSubscriber(socketOptionsFor("xsub", o)));
-    const xpub = (this.xpub = new zmq.XPublisher({ ...socketOptionsFor("xpub", o), verbosity: "allSubs" }));
     try {
-      connect(xsub, "xsub", o.connect_xsub_endpoint);
-      connect(xpub, "xpub", o.connect_xpub_endpoint);
+      this.link.open();
     } catch (err) {
-      xsub.close();
-      xpub.close();
       this.state = "closed";
       throw err;
     }
     this.state = "running";
-    this.xsubSender = new Sender(xsub, "wait", 0, () => {}, (e) => this.report(`xsub: send failed: ${e.message}`));
-    this.xpubSender = new Sender(
-      xpub,
-      o.connect_xpub_nodrop ? "drop" : "wait",
-      o.xpub_sndhwm,
-      () => this.counts.xpub_drops++,
-      (e) => this.report(`xpub: Failed to publish with error ${e.message}`),
-      true, // held until the probe returns
-    );
-    for (const f of this.early) this.xsubSender.enqueue([f]);
-    this.early = [];
-    this.loops.push(this.receiveLoop(xpub, (m) => this.onSubscriptionFrame(m)));
-    this.loops.push(this.receiveLoop(xsub, (m) => this.onEventMessage(m)));
-    this.xsubSender.enqueue([subscriptionFrame(true, this.probeTopic)]);
+    this.link.startProbe();
     return this;
   }
 
@@ -143,9 +132,9 @@ export class Client extends EventEmitter {
   }
 
   private subscription(on: boolean, topic: string): void {
-    const frame = subscriptionFrame(on, topic);
-    if (this.state === "new") this.early.push(frame);
-    else if (this.state === "running") this.xsubSender!.enqueue([frame]);
+    if (this.state !== "new" && this.state !== "running") return;
+    if (on) this.link.subscribe(topic);
+    else this.link.unsubscribe(topic);
   }
 
   /**
@@ -156,7 +145,7 @@ export class Client extends EventEmitter {
     if (this.state !== "running") return false;
     const payload = this.codec.encodeEvent(event, args);
     this.counts.events_published++;
-    this.xpubSender!.enqueue([topic, this.idBytes, this.formatBytes, payload]);
+    this.link.publish([topic, this.idBytes, this.formatBytes, payload]);
     return true;
   }
 
@@ -169,7 +158,7 @@ export class Client extends EventEmitter {
   }
 
   counters(): ClientCounters {
-    return { ...this.counts };
+    return { ...this.counts, xpub_disconnected_drops: this.link.disconnectedDrops };
   }
 
   /** Let queued publishes out (bounded by linger_ms), then close both sockets. */
@@ -181,54 +170,27 @@ export class Client extends EventEmitter {
     }
     this.state = "closing";
     this.closing = (async () => {
-      this.xpubSender?.resume();
+      this.link.stopping();
       const linger = this.options.linger_ms;
-      const drained = Promise.all([this.xpubSender?.idle(), this.xsubSender?.idle()]);
+      const drained = this.link.idle();
       if (linger < 0) await drained;
-      else await Promise.race([drained, new Promise((r) => setTimeout(r, linger))]);
-      for (const s of [this.xsubSender, this.xpubSender]) s?.clear();
-      for (const sock of [this.xsub, this.xpub]) {
+      else {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([drained, new Promise((r) => (timer = setTimeout(r, linger)))]);
+        clearTimeout(timer);
+      }
+      this.link.discard();
+      for (const sock of [this.link.xsub, this.link.xpub]) {
         if (sock && !sock.closed) {
           if (linger >= 0) sock.linger = Math.min(sock.linger, linger);
           sock.close();
         }
       }
-      await Promise.allSettled(this.loops);
+      await Promise.allSettled(this.link.loops);
       this.state = "closed";
       this.emit("closed");
     })();
     return this.closing;
-  }
-
-  private async receiveLoop(sock: zmq.Socket & zmq.Readable, handle: (m: Buffer[]) => void): Promise<void> {
-    const max = this.options.poll_max_messages;
-    let n = 0;
-    for (;;) {
-      let msg: Buffer[];
-      try {
-        msg = await sock.receive();
-      } catch (err) {
-        if (sock.closed) return;
-        this.report(`receive error: ${(err as Error).message}`);
-        continue;
-      }
-      handle(msg);
-      if (max > 0 && ++n >= max) {
-        n = 0;
-        await new Promise((r) => setImmediate(r));
-      }
-    }
-  }
-
-  private onSubscriptionFrame(msg: Buffer[]): void {
-    const f = msg[0];
-    if (msg.length !== 1 || f.length === 0 || f[0] !== 1 || !this.probeTopic) return;
-    if (f.toString("utf8", 1) !== this.probeTopic) return;
-    this.unsubscribe(this.probeTopic);
-    this.probeTopic = "";
-    this.xpubSender?.resume();
-    this.resolveReady();
-    this.emit("ready");
   }
 
   private onEventMessage(msg: Buffer[]): void {
@@ -257,17 +219,15 @@ export class Client extends EventEmitter {
     this.report(why);
   }
 
+  /** `[zeromq] ...` lines: to "diagnostic" listeners, or stderr when nobody listens (as a node's). */
+  private diagnostic(line: string): void {
+    if (this.listenerCount("diagnostic") > 0) this.emit("diagnostic", line);
+    else process.stderr.write(line + "\n");
+  }
+
   /** To "error" listeners, or stderr when nobody listens. */
   private report(message: string): void {
     if (this.listenerCount("error") > 0) this.emit("error", message);
     else process.stderr.write(`error: ${message}\n`);
-  }
-}
-
-function connect(sock: zmq.Socket, which: string, endpoint: string): void {
-  try {
-    sock.connect(endpoint);
-  } catch (err) {
-    throw new ConnectError(which, endpoint, err as Error);
   }
 }
