@@ -151,6 +151,29 @@ export function handleUnsubscription(h: i32, topic: string, now: f64): void {
 }
 
 /**
+ * A small integer id ≥ 0 for `topic` in this instance, for the *ById inputs
+ * below; the same topic always gives the same id. Strings are costly to
+ * pass into Wasm (the bindings copy each one into linear memory), numbers
+ * are not: a host interns the topics it sees often (its own subscriptions,
+ * which every subscriber's XPUB_VERBOSE frame repeats) once and then passes
+ * the id. Every id stays allocated until coreDestroy, so a host should
+ * intern a bounded number of topics (adapters/node/core-host.ts caps it).
+ */
+export function topicId(h: i32, topic: string): i32 {
+  return get(h).membership.intern(topic);
+}
+
+/** handleSubscription(h, <topic of id>, now); false, and no input, for an id topicId did not return. */
+export function handleSubscriptionById(h: i32, id: i32, now: f64): bool {
+  return get(h).membership.handleSubscriptionById(id, now);
+}
+
+/** handleUnsubscription(h, <topic of id>, now); false, and no input, for an id topicId did not return. */
+export function handleUnsubscriptionById(h: i32, id: i32, now: f64): bool {
+  return get(h).membership.handleUnsubscriptionById(id, now);
+}
+
+/**
  * A received event that the core cares about. Returns true when `event` was
  * one of the two hello events (and was handled), false for any other event,
  * which is the host's to deliver.
@@ -255,4 +278,15 @@ export function outputCount(h: i32): i32 {
 
 export function pollTimeout(h: i32): f64 {
   return get(h).pollTimeout();
+}
+
+/**
+ * The host's settle step in one call: -2 when outputs are pending (take
+ * them with pollOutputs, then ask pollTimeout), else pollTimeout(h). After
+ * most inputs nothing is pending, and each call into Wasm has a fixed cost.
+ */
+export function settleTimeout(h: i32): f64 {
+  const c = get(h);
+  if (c.out.length > 0) return -2;
+  return c.pollTimeout();
 }

@@ -83,18 +83,60 @@ export class Membership {
   expiryAt: Array<f64> = [];
   expiryHead: i32 = 0;
 
+  /**
+   * Interned topics (index.ts topicId): the topic by id, and whether it is
+   * in `subscriptions` right now. A host that names a frequent topic by its
+   * id passes a number instead of a string, and a repeated subscription
+   * costs an array read instead of hashing the string again. The flag is
+   * only ever true while the topic is in the set: set after
+   * handleSubscription added it, cleared when it leaves.
+   */
+  internIds: Map<string, i32> = new Map<string, i32>();
+  internTopics: Array<string> = [];
+  internSubscribed: Array<bool> = [];
+
   /** Input: a subscribe frame (0x01 + topic) read from the XPUB. */
   handleSubscription(topic: string, now: f64): void {
-    if (this.subscriptions.has(topic)) return;
+    // One lookup: the size grows only when the topic is new.
+    const before = this.subscriptions.size;
     this.subscriptions.add(topic);
+    if (this.subscriptions.size == before) return;
     this.out.subscription(topic);
     this.onSubscriptionEvent(topic, now);
+  }
+
+  /** The id of `topic` for the *ById inputs; the same topic always gets the same id. */
+  intern(topic: string): i32 {
+    if (this.internIds.has(topic)) return this.internIds.get(topic)!;
+    const id = this.internTopics.length;
+    this.internIds.set(topic, id);
+    this.internTopics.push(topic);
+    this.internSubscribed.push(this.subscriptions.has(topic));
+    return id;
+  }
+
+  /** handleSubscription of interned topic `id`; false (and nothing happens) for an unknown id. */
+  handleSubscriptionById(id: i32, now: f64): bool {
+    if (id < 0 || id >= this.internTopics.length) return false;
+    if (this.internSubscribed[id]) return true;
+    this.handleSubscription(this.internTopics[id], now);
+    this.internSubscribed[id] = true;
+    return true;
+  }
+
+  /** handleUnsubscription of interned topic `id`; false (and nothing happens) for an unknown id. */
+  handleUnsubscriptionById(id: i32, now: f64): bool {
+    if (id < 0 || id >= this.internTopics.length) return false;
+    this.handleUnsubscription(this.internTopics[id], now);
+    return true;
   }
 
   /** Input: an unsubscribe frame (0x00 + topic) read from the XPUB. */
   handleUnsubscription(topic: string, now: f64): void {
     // Upstream raises the event for every unsubscribe frame and forgets the topic.
-    if (this.subscriptions.has(topic)) this.subscriptions.delete(topic);
+    if (this.subscriptions.delete(topic) && this.internIds.size > 0 && this.internIds.has(topic)) {
+      this.internSubscribed[this.internIds.get(topic)!] = false;
+    }
     this.out.unsubscription(topic);
     this.onUnsubscriptionEvent(topic);
   }

@@ -8,10 +8,19 @@ import { performance } from "node:perf_hooks";
 import type { Output } from "../../core/outputs";
 import type { CoreApi } from "../core-api";
 
+/**
+ * How many distinct subscription topics a host names by id (api.topicId).
+ * Ids live as long as the core instance, and any peer can subscribe to
+ * anything: past this many, topics go by string (same result, slower into
+ * Wasm). A 1,000-node cluster has about 2,000 distinct topics.
+ */
+export const MAX_INTERNED_TOPICS = 8192;
+
 export class CoreHost {
   private timer: NodeJS.Timeout | undefined;
   private deadline = -1;
   private closed = false;
+  private readonly topicIds = new Map<string, number>();
 
   constructor(
     readonly api: CoreApi,
@@ -24,20 +33,45 @@ export class CoreHost {
     return performance.now();
   }
 
+  /**
+   * Input: a subscribe (`subscribe` true, frame 0x01 + topic) or unsubscribe
+   * frame read from the XPUB. XPUB_VERBOSE repeats every topic once per
+   * subscriber, so the topic goes by its interned id (numbers only across
+   * the boundary: Wasm's bindings copy every string argument).
+   * Call settle() after it, as after any input.
+   */
+  subscriptionFrame(subscribe: boolean, topic: string, now: number): void {
+    let id = this.topicIds.get(topic);
+    if (id === undefined) {
+      if (this.topicIds.size >= MAX_INTERNED_TOPICS) {
+        if (subscribe) this.api.handleSubscription(this.h, topic, now);
+        else this.api.handleUnsubscription(this.h, topic, now);
+        return;
+      }
+      id = this.api.topicId(this.h, topic);
+      this.topicIds.set(topic, id);
+    }
+    if (subscribe) this.api.handleSubscriptionById(this.h, id, now);
+    else this.api.handleUnsubscriptionById(this.h, id, now);
+  }
+
   /** Call after every input: hand out the outputs, re-arm the timer. */
   settle(): void {
     // Most inputs (a log write, a repeated subscription) produce nothing:
-    // asking first saves building an empty array per input.
-    if (this.api.outputCount(this.h) > 0) {
+    // one call answers "nothing pending, next deadline t" (settleTimeout),
+    // and only pending outputs cost a second and third.
+    let next = this.api.settleTimeout(this.h);
+    if (next === -2) {
       const outs = this.api.pollOutputs(this.h) as Output[];
       for (let i = 0; i < outs.length; i++) this.onOutput(outs[i]);
+      if (this.closed) return;
+      next = this.api.pollTimeout(this.h);
     }
-    this.arm();
+    this.arm(next);
   }
 
-  private arm(): void {
+  private arm(next: number): void {
     if (this.closed) return;
-    const next = this.api.pollTimeout(this.h);
     if (next === this.deadline) return;
     this.deadline = next;
     if (this.timer) clearTimeout(this.timer);

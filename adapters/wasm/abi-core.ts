@@ -317,11 +317,20 @@ export function abiCoreApi(m: ZcModule): CoreApi {
   const str = (h: number, op: number, args?: (w: RecordWriter) => void) => m.query(h, op, args).str();
   const u32 = (h: number, op: number, args?: (w: RecordWriter) => void) => m.query(h, op, args).u32();
   const held = new Map<number, Output[]>();
+  // topicId over ABI v1, which has no interning: ids name topics on this
+  // side (per handle, dropped with it) and the *ById inputs send the topic.
+  const interned = new Map<number, { ids: Map<string, number>; topics: string[] }>();
+  const internOf = (h: number) => {
+    let t = interned.get(h);
+    if (!t) interned.set(h, (t = { ids: new Map(), topics: [] }));
+    return t;
+  };
   const api: CoreApi = {
     coreApiVersion: () => u32(-1, ZcQuery.CORE_API_VERSION),
     coreCreate: (node, nodeId) => m.create(node, nodeId),
     coreDestroy: (h) => {
       held.delete(h);
+      interned.delete(h);
       // The flat API ignores unknown handles here.
       try {
         m.destroy(h);
@@ -352,6 +361,29 @@ export function abiCoreApi(m: ZcModule): CoreApi {
       str(-1, ZcQuery.NODE_ID_FOR, (w) => w.str(node).str(host).u32(pid).bytes(entropy)),
     handleSubscription: (h, topic, now) => void m.input(h, { kind: "subscription", topic }, now),
     handleUnsubscription: (h, topic, now) => void m.input(h, { kind: "unsubscription", topic }, now),
+    topicId: (h, topic) => {
+      m.counter(h, 0); // throws for a handle that is not live, as the flat API does
+      const t = internOf(h);
+      let id = t.ids.get(topic);
+      if (id === undefined) {
+        id = t.topics.push(topic) - 1;
+        t.ids.set(topic, id);
+      }
+      return id;
+    },
+    handleSubscriptionById: (h, id, now) => {
+      const topic = interned.get(h)?.topics[id];
+      if (topic === undefined) return false;
+      m.input(h, { kind: "subscription", topic }, now);
+      return true;
+    },
+    handleUnsubscriptionById: (h, id, now) => {
+      const topic = interned.get(h)?.topics[id];
+      if (topic === undefined) return false;
+      m.input(h, { kind: "unsubscription", topic }, now);
+      return true;
+    },
+    settleTimeout: (h) => (api.outputCount(h) > 0 ? -2 : m.nextTimeout(h)),
     handleHelloEvent: (h, event, name, id, now) => m.input(h, { kind: "event", topic: "", name: event, args: [name, id] }, now) === 1,
     handleTimeout: (h, now) => void m.inputWords(h, now, ZcIn.TIMEOUT),
     peerId: (h, name) => str(h, ZcQuery.PEER_ID, (w) => w.str(name)),
