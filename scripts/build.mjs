@@ -37,7 +37,7 @@ await build({
 
 // The library's Node entry and the command. Runtime dependencies stay
 // external (installed packages, not inlined copies).
-const nodeExternal = ["zeromq", "msgpackr", "zod", "commander", "playwright-core"];
+const nodeExternal = ["zeromq", "msgpackr", "valibot", "commander", "playwright-core"];
 await build({
   ...common,
   platform: "node",
