@@ -3,7 +3,7 @@
 //   dist/core.js                                 esbuild, from the same file
 //   dist/*.js                                    the adapter, tools and CLI
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, statSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { build } from "esbuild";
 
 const quiet = process.argv.includes("--quiet");
@@ -81,4 +81,22 @@ if (onPath("wasm2c") && onPath("gcc") && existsSync("/usr/src/wasm2c/wasm-rt-imp
   log(out.trim());
 } else {
   log("build/c/zc-host skipped: needs wasm2c and gcc (apt-get install -y wabt gcc)");
+}
+
+// The C counting forwarder (adapters/node/native/counting-proxy.c): an
+// N-API addon linked against the system's libzmq, when the machine has its
+// headers (Debian: libzmq3-dev) and Node's. Without them the build goes on
+// and the broker's "counting" engine uses the JavaScript forwarder.
+const nodeInclude = new URL(`file://${process.execPath}`).pathname.replace(/\/bin\/[^/]+$/, "/include/node");
+if (onPath("gcc") && existsSync("/usr/include/zmq.h") && existsSync(`${nodeInclude}/node_api.h`)) {
+  mkdirSync("build/native", { recursive: true });
+  execFileSync(
+    "gcc",
+    ["-O2", "-Wall", "-Wextra", "-shared", "-fPIC", "-DNODE_GYP_MODULE_NAME=counting_proxy", `-I${nodeInclude}`,
+      "adapters/node/native/counting-proxy.c", "-lzmq", "-lpthread", "-o", "build/native/counting-proxy.node"],
+    { stdio: ["ignore", "inherit", "inherit"] },
+  );
+  log("build/native/counting-proxy.node (the C counting broker)");
+} else {
+  log("build/native/counting-proxy.node skipped: needs gcc and libzmq's headers (apt-get install -y gcc libzmq3-dev)");
 }
