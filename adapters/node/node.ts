@@ -677,6 +677,7 @@ export class ClusterNode extends EventEmitter {
       maxPerTurn: this.options.poll_max_messages,
       failed: (line) => this.diagnostic(line),
       trace: trace ? (line) => this.debug(1, line) : undefined,
+      lifecycle: (line) => this.debug(2, line),
     });
   }
 

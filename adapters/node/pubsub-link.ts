@@ -89,6 +89,8 @@ export class PubSubLink {
   /** The probe topic we wait for ("" when none is outstanding). */
   private probe = "";
   private probes = 0;
+  /** Down when the host began stopping: publishes are still counted, not sent. */
+  private downAtClose = false;
   /** The XSUB lost its connection since its last handshake. */
   private xsubReconnecting = false;
   /** Publishes dropped in the current outage (for the debug line at its end). */
@@ -160,6 +162,7 @@ export class PubSubLink {
       maxPerTurn: o.poll_max_messages,
       failed: (line: string) => this.host.diagnostic(line),
       trace: (o.debug_flags & 1) !== 0 ? (line: string) => this.host.debug(1, line) : undefined,
+      lifecycle: (line: string) => this.host.debug(2, line),
     };
     this.loops.push(receiveLoop(xpub, (m) => this.onXpubMessage(m), "xpub", hooks));
     this.loops.push(receiveLoop(xsub, (m) => this.host.onEvent(m), "xsub", hooks));
@@ -201,7 +204,7 @@ export class PubSubLink {
   publish(msg: Message): boolean {
     const s = this.xpubSender;
     if (!s) return false;
-    if (this._state === "down") {
+    if (this._state === "down" || this.downAtClose) {
       this.disconnectedDrops++;
       this.outageDrops++;
       return true;
@@ -218,6 +221,7 @@ export class PubSubLink {
    */
   stopping(): void {
     if (this._state === "new") return;
+    this.downAtClose = this._state === "down";
     this._state = "closing";
     this.xpubSender?.resume();
   }

@@ -15,6 +15,8 @@ export interface ReceiveLoopHooks {
   failed(line: string): void;
   /** debug_flags bit 1 (poll rounds); absent = no tracing. */
   trace?: (line: string) => void;
+  /** debug_flags bit 2 (the loop starts and stops). */
+  lifecycle?: (line: string) => void;
 }
 
 /** Read `sock` until it is closed, handing every message to `handle`. */
@@ -22,6 +24,7 @@ export async function receiveLoop(sock: zmq.Socket & zmq.Readable, handle: (m: B
   const max = hooks.maxPerTurn;
   const trace = hooks.trace;
   let n = 0;
+  hooks.lifecycle?.(`${what}: receive loop started`);
   for (;;) {
     let msg: Buffer[];
     try {
@@ -48,6 +51,7 @@ export async function receiveLoop(sock: zmq.Socket & zmq.Readable, handle: (m: B
       n = 0;
     }
   }
+  hooks.lifecycle?.(`${what}: receive loop stopped`);
 }
 
 /** Let timers, I/O callbacks and setImmediate callbacks run. */
