@@ -76,15 +76,14 @@ export interface Broker {
 }
 
 /**
- * The default engine. Measured (`npm run bench -- --only broker`, C peers,
- * 4-frame events, this project's 2-core machine): native ~250-290k
- * events/s, counting ~50-72k/s, i.e. 0.17-0.28x. The counting loop pays
- * zeromq.js's per-message receive and send in JavaScript; libzmq's own
- * STATISTICS command would give the counters at native speed, but
- * zeromq.js's Proxy keeps its control socket private. So native is the
- * default and the counters are opt-in (README "The central broker").
+ * The default engine: "counting" when the C forwarder was built, as
+ * upstream's proxy always keeps its counters; else "native" (the counters
+ * would then cost the JavaScript forwarder's ~0.2x speed, so they stay
+ * opt-in there). Measured with C peers, 4-frame events, on this project's
+ * 2-core machine (`npm run bench -- --only broker`): the C forwarder runs
+ * at the native proxy's rate (bench/README.md has the figures).
  */
-export const DEFAULT_BROKER_ENGINE: BrokerEngine = "native";
+export const DEFAULT_BROKER_ENGINE: BrokerEngine = countingProxy.available() ? "counting" : "native";
 
 /**
  * Bind and start the broker. Resolves once both sockets are bound, so nodes

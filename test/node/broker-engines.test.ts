@@ -6,7 +6,7 @@
 // XPUB_NODROP pipe, and report a bind failure with upstream's text.
 import * as zmq from "zeromq";
 import { describe, expect, it } from "vitest";
-import { startBroker, type Broker, type BrokerEngine } from "../../adapters/node/index";
+import { DEFAULT_BROKER_ENGINE, startBroker, type Broker, type BrokerEngine } from "../../adapters/node/index";
 import { available as countingCBuilt } from "../../adapters/node/counting-proxy";
 import { brokerEndpoints } from "../helpers/cluster";
 import { freePort } from "../helpers/ports";
@@ -54,8 +54,9 @@ async function peers(b: Broker, topic: string, subRcvHwm = 1000): Promise<{ pub:
 }
 
 describe("broker engines", () => {
-  it("'counting' runs the C forwarder (the build makes it where libzmq's headers are, as .ci/run installs them)", async () => {
+  it("'counting' runs the C forwarder (the build makes it where libzmq's headers are, as .ci/run installs them), and is then the default", async () => {
     expect(countingCBuilt()).toBe(true);
+    expect(DEFAULT_BROKER_ENGINE).toBe("counting");
     try {
       const b = await broker("counting");
       expect(b.engine).toBe("counting");
