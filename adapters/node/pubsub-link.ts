@@ -28,7 +28,10 @@
 //   up         publishes go to libzmq.
 //   down       the monitor said `disconnect`: every publish is dropped here
 //              and counted (xpub_disconnected_drops), as is what was still
-//              queued in JS; one `[zeromq] xpub: warn:` line per outage.
+//              queued in JS; one `[zeromq] xpub: warn:` line per outage, at
+//              its first drop (an outage that loses nothing says nothing:
+//              e.g. a logger outliving the manager that hosts the broker at
+//              every orderly cluster stop).
 //   rejoining  the XPUB is connected again (monitor `connect`, or a
 //              subscription frame arrived, which needs a pipe): publishes
 //              are held until our re-probe comes back, i.e. until the new
@@ -96,6 +99,8 @@ export class PubSubLink {
   /** Publishes dropped in the current outage (for the debug line at its end). */
   private outageDrops = 0;
   private outageSince = 0;
+  /** This outage's line was written. */
+  private warned = false;
   /** Receive loops; they end when the sockets close. */
   readonly loops: Promise<void>[] = [];
   /** Events dropped because the XPUB had no connection to the broker. */
@@ -207,6 +212,7 @@ export class PubSubLink {
     if (this._state === "down" || this.downAtClose) {
       this.disconnectedDrops++;
       this.outageDrops++;
+      if (!this.warned && this._state === "down") this.warn();
       return true;
     }
     s.enqueue(msg);
@@ -285,14 +291,20 @@ export class PubSubLink {
     if (was === "up") {
       this.outageDrops = queued;
       this.outageSince = performance.now();
-      this.host.diagnostic(
-        `[zeromq] xpub: warn: lost the connection to the broker (${this.o.connect_xpub_endpoint}); ` +
-          `events published until it is back are dropped, counted in xpub_disconnected_drops`,
-      );
+      this.warned = false;
     } else {
       this.outageDrops += queued;
     }
+    if (queued > 0 && !this.warned) this.warn();
     this.newProbe();
+  }
+
+  private warn(): void {
+    this.warned = true;
+    this.host.diagnostic(
+      `[zeromq] xpub: warn: no connection to the broker (${this.o.connect_xpub_endpoint}); ` +
+        `events published until it is back are dropped, counted in xpub_disconnected_drops`,
+    );
   }
 
   private onXpubConnect(): void {
