@@ -4,7 +4,7 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadBuild, type CoreApi } from "../core/builds";
-import { SimCluster, XPUB_DOWN, XSUB_UP } from "./cluster";
+import { SimCluster, XPUB_DOWN, XPUB_UP, XSUB_DOWN, XSUB_UP } from "./cluster";
 
 let api: CoreApi;
 beforeAll(async () => {
@@ -123,6 +123,29 @@ describe("SimCluster", () => {
     sim.drain();
     expect(sim.node("a").otherEvents).toBe(1);
     expect(sim.node("b").otherEvents).toBe(1);
+    sim.destroy();
+  });
+
+  it("keeps a message routed to several nodes when one of them stops, and reuses message slots safely", () => {
+    const sim = new SimCluster(api, [{ name: "a", type: "worker" }, { name: "b", type: "worker" }, { name: "c", type: "worker" }]);
+    sim.startAll();
+    sim.drain();
+    sim.publish("a", "zeek.cluster.worker.x", "Test::ping", ["1", "2", "3"]);
+    // The broker routes it to b and c (one shared message), then c stops with it queued.
+    sim.deliver(0 * 4 + XPUB_UP);
+    expect([...sim.busyChannels()].sort((x, y) => x - y)).toEqual([1 * 4 + XSUB_DOWN, 2 * 4 + XSUB_DOWN]);
+    sim.stop("c");
+    sim.drain();
+    expect(sim.node("b").otherEvents).toBe(1);
+    // c comes back: a full handshake again, through reused message slots.
+    sim.start("c");
+    sim.drain();
+    expect(sim.fullMesh()).toBe(true);
+    for (const n of ["a", "b", "c"]) expect(sim.node(n).warnings).toEqual([]);
+    expect(sim.node("a").nodeUps).toEqual(new Map([["b", 1], ["c", 2]]));
+    sim.publish("b", "zeek.cluster.worker", "Test::ping", []);
+    sim.drain();
+    expect([sim.node("a").otherEvents, sim.node("b").otherEvents, sim.node("c").otherEvents]).toEqual([1, 1, 1]);
     sim.destroy();
   });
 

@@ -55,13 +55,78 @@ export interface SimOptions {
 /** One output of a node's core, in the vector format, stamped with the virtual time. */
 export type SimOutput = { now: number; kind: string } & Record<string, unknown>;
 
-/** A published event in flight. */
-export interface SimMessage {
-  topic: string;
-  /** Frame 1: the sender's node id. */
-  sender: string;
-  event: string;
-  args: string[];
+/**
+ * The published events in flight, as parallel arrays indexed by a message
+ * number; channels carry the numbers. A 1,000-node run has about a million
+ * messages waiting at once: one object each made every minor GC copy them
+ * all, and these arrays are only written. A message that the broker routes
+ * to several nodes is shared; `refs` counts the queues that hold it, and its
+ * number is reused once none does.
+ */
+class MessageStore {
+  topic: string[] = [];
+  /** Frame 1: the sender's node id, and as a number (SimCluster.idSeqs). */
+  sender: string[] = [];
+  senderSeq: number[] = [];
+  event: string[] = [];
+  argc: number[] = [];
+  /** The first two string arguments ("" when absent): the hellos' name and id. */
+  name: string[] = [];
+  id: string[] = [];
+  /** All arguments when there are more than two, else null. */
+  rest: (string[] | null)[] = [];
+  refs: number[] = [];
+  private free: number[] = [];
+
+  add(topic: string, sender: string, senderSeq: number, event: string, argc: number, name: string, id: string, rest: string[] | null): number {
+    const m = this.free.length > 0 ? this.free.pop()! : this.topic.length;
+    this.topic[m] = topic;
+    this.sender[m] = sender;
+    this.senderSeq[m] = senderSeq;
+    this.event[m] = event;
+    this.argc[m] = argc;
+    this.name[m] = name;
+    this.id[m] = id;
+    this.rest[m] = rest;
+    this.refs[m] = 1;
+    return m;
+  }
+
+  /** One queue let go of message `m`. */
+  release(m: number): void {
+    if (--this.refs[m] > 0) return;
+    this.rest[m] = null;
+    this.free.push(m);
+  }
+}
+
+/** A FIFO of message numbers in a growable ring. */
+class IntFifo {
+  private buf = new Int32Array(16);
+  private head = 0;
+  length = 0;
+  push(x: number): void {
+    if (this.length === this.buf.length) {
+      const b = new Int32Array(this.buf.length * 2);
+      for (let i = 0; i < this.length; i++) b[i] = this.buf[(this.head + i) & (this.buf.length - 1)];
+      this.buf = b;
+      this.head = 0;
+    }
+    this.buf[(this.head + this.length) & (this.buf.length - 1)] = x;
+    this.length++;
+  }
+  shift(): number {
+    const x = this.buf[this.head];
+    this.head = (this.head + 1) & (this.buf.length - 1);
+    this.length--;
+    return x;
+  }
+  /** Empty it, handing each number to `drop`. */
+  clear(drop: (m: number) => void): void {
+    while (this.length > 0) drop(this.shift());
+    this.buf = new Int32Array(16);
+    this.head = 0;
+  }
 }
 
 interface SubFrame {
@@ -130,6 +195,16 @@ export class PrefixSet {
     this.lengths.set(topic.length, (this.lengths.get(topic.length) ?? 0) + 1);
     return true;
   }
+  /**
+   * Add with set semantics (a present topic keeps its count): one lookup
+   * where add() takes two, for a set whose counts nobody reads (a node
+   * XPUB's filter, which forgets a topic whatever its count).
+   */
+  insert(topic: string): void {
+    if (this.counts.has(topic)) return;
+    this.counts.set(topic, 1);
+    this.lengths.set(topic.length, (this.lengths.get(topic.length) ?? 0) + 1);
+  }
   /** Drop one reference; true when the topic is gone. False when it was not there. */
   remove(topic: string): boolean {
     const n = this.counts.get(topic);
@@ -182,10 +257,14 @@ export class SimNode {
   readonly errors: string[] = [];
   /** Events other than the two hellos delivered to this node. */
   otherEvents = 0;
+  /** SimCluster.idSeq of `id`. */
+  idSeq = -1;
   /** Node XSUB reference counts. */
   readonly xsub = new PrefixSet();
   /** What the node XPUB has seen subscribed (sender-side filter). */
   readonly xpub = new PrefixSet();
+  /** Absolute position in SimCluster's broadcast log of the next XPUB_DOWN frame after the private ones. */
+  downCursor = 0;
 
   constructor(
     readonly index: number,
@@ -212,10 +291,25 @@ export class SimCluster {
   readonly stats = { deliveries: 0, publishes: 0, senderFiltered: 0, receiverFiltered: 0, timeouts: 0 };
 
   private readonly byName = new Map<string, SimNode>();
-  private readonly queues: Array<Fifo<SubFrame> | Fifo<SimMessage>> = [];
+  /** Subscribe/unsubscribe frames per channel (kinds XSUB_UP, XPUB_DOWN; others unused). */
+  private readonly frames: Fifo<SubFrame>[] = [];
+  /** Message numbers per channel (kinds XPUB_UP, XSUB_DOWN; others unused). */
+  private readonly messages: IntFifo[] = [];
+  private readonly store = new MessageStore();
   /** Non-empty channel ids, in a deterministic order (swap-remove). */
   private readonly busy: number[] = [];
   private readonly busyPos: Int32Array;
+  /**
+   * The broker XSUB's frames to every node XPUB, once: a frame it forwards
+   * goes to all running nodes in the same order, so each node's XPUB_DOWN
+   * channel is its private frames (the replay at connect, in queues[c])
+   * followed by this log from its `downCursor` on. Exactly the per-node
+   * FIFOs, without copying each frame into 1,000 of them. Entries below
+   * `downBase` were trimmed (every running node is past them).
+   */
+  private downLog: SubFrame[] = [];
+  private downBase = 0;
+  private downTrimAt = 1024;
   /** Broker XSUB reference counts (what it forwards and replays). */
   private readonly brokerXsub = new PrefixSet();
   /** Broker XPUB: which node pipes subscribe to each prefix (routing). */
@@ -223,6 +317,21 @@ export class SimCluster {
   private readonly routeLengths = new Map<number, number>();
   /** matchingRoutes() results by topic; cleared when a route appears or goes. */
   private readonly routeCache = new Map<string, Set<number>[]>();
+  /**
+   * A number per distinct node id string: the receivers' self filter
+   * compares frame 1 with their own id, and comparing two numbers gives the
+   * same answer as comparing the strings (two nodes given the same id
+   * filter each other out, as in libzmq) without reading them.
+   */
+  private readonly idSeqs = new Map<string, number>();
+  /**
+   * One string object per published topic. A core builds a fresh string
+   * for every Cluster::hello it sends; swapping it for the first copy lets
+   * the fresh one die young instead of riding along with the message (a
+   * million messages wait in queues at once at 1,000 nodes), and the
+   * filters down the way compare by pointer.
+   */
+  private readonly topicCanon = new Map<string, string>();
   private readonly expiration: number;
   private readonly host: string;
   private readonly record: boolean;
@@ -239,9 +348,12 @@ export class SimCluster {
     for (const n of this.nodes) {
       if (this.byName.has(n.name)) throw new Error(`duplicate node name ${n.name}`);
       this.byName.set(n.name, n);
-      this.queues.push(new Fifo<SubFrame>(), new Fifo<SubFrame>(), new Fifo<SimMessage>(), new Fifo<SimMessage>());
+      for (let k = 0; k < 4; k++) {
+        this.frames.push(new Fifo<SubFrame>());
+        this.messages.push(new IntFifo());
+      }
     }
-    this.busyPos = new Int32Array(this.queues.length).fill(-1);
+    this.busyPos = new Int32Array(this.frames.length).fill(-1);
   }
 
   node(name: string): SimNode {
@@ -262,6 +374,9 @@ export class SimCluster {
     if (n.running) throw new Error(`${name} is already running`);
     n.incarnation++;
     n.id = id ?? `zeromq_${name}_${this.host}_${1000 + n.index}_N${n.incarnation}`;
+    let seq = this.idSeqs.get(n.id);
+    if (seq === undefined) this.idSeqs.set(n.id, (seq = this.idSeqs.size));
+    n.idSeq = seq;
     const h = this.api.coreCreate(name, n.id);
     for (const s of this.nodes) this.api.addNode(h, s.name, TYPE_CODES[s.type], "", 0);
     this.api.setHelloExpiration(h, this.expiration);
@@ -271,6 +386,8 @@ export class SimCluster {
     n.clusterHellosFrom.clear();
     n.warnings.length = 0;
     n.errors.length = 0;
+    // Connected now: frames the broker forwarded earlier are not for it.
+    n.downCursor = this.downBase + this.downLog.length;
     for (const topic of this.brokerXsub.topics()) this.enqueue(n.index, XPUB_DOWN, { subscribe: true, topic });
     for (const topic of this.api.startupTopics(h)) this.subscribe(name, topic);
     return n.id;
@@ -291,7 +408,8 @@ export class SimCluster {
     if (!n.running) throw new Error(`${name} is not running`);
     for (let k = 0; k < 4; k++) {
       const c = n.index * 4 + k;
-      this.queues[c].clear();
+      this.frames[c].clear();
+      this.messages[c].clear((m) => this.store.release(m));
       this.unmarkBusy(c);
     }
     this.api.coreDestroy(n.handle);
@@ -324,7 +442,7 @@ export class SimCluster {
   /** Cluster::publish from a node's scripts (any event). */
   publish(name: string, topic: string, event: string, args: string[]): void {
     const n = this.runningNode(name);
-    this.send(n, { topic, sender: n.id, event, args });
+    this.send(n, topic, event, args.length, args[0] ?? "", args[1] ?? "", args.length > 2 ? args.slice() : null);
   }
 
   // ---- scheduling ----
@@ -341,24 +459,29 @@ export class SimCluster {
 
   /** Deliver the oldest item of channel `c` (node index * 4 + kind). */
   deliver(c: number): void {
-    const q = this.queues[c];
-    if (q.length === 0) throw new Error(`channel ${c} is empty`);
-    const item = q.shift();
-    if (q.length === 0) this.unmarkBusy(c);
-    this.stats.deliveries++;
+    if (this.busyPos[c] < 0) throw new Error(`channel ${c} is empty`);
     const n = this.nodes[c >> 2];
-    switch (c & 3) {
-      case XSUB_UP:
-        this.atBrokerXpub(n, item as SubFrame);
-        break;
-      case XPUB_DOWN:
-        this.atNodeXpub(n, item as SubFrame);
-        break;
-      case XPUB_UP:
-        this.atBrokerXsub(n, item as SimMessage);
-        break;
-      default:
-        this.atNodeXsub(n, item as SimMessage);
+    this.stats.deliveries++;
+    const kind = c & 3;
+    if (kind === XPUB_DOWN) {
+      const q = this.frames[c];
+      let f: SubFrame;
+      if (q.length > 0) f = q.shift();
+      else f = this.downLog[n.downCursor++ - this.downBase];
+      if (q.length === 0 && n.downCursor === this.downBase + this.downLog.length) this.unmarkBusy(c);
+      this.atNodeXpub(n, f);
+    } else if (kind === XSUB_UP) {
+      const q = this.frames[c];
+      const f = q.shift();
+      if (q.length === 0) this.unmarkBusy(c);
+      this.atBrokerXpub(n, f);
+    } else {
+      const q = this.messages[c];
+      const m = q.shift();
+      if (q.length === 0) this.unmarkBusy(c);
+      if (kind === XPUB_UP) this.atBrokerXsub(n, m);
+      else this.atNodeXsub(n, m);
+      this.store.release(m);
     }
   }
 
@@ -395,8 +518,7 @@ export class SimCluster {
     while (this.busy.length > 0) {
       const round = this.busy.slice();
       for (const c of round) {
-        const q = this.queues[c];
-        while (q.length > 0) {
+        while (this.busyPos[c] >= 0) {
           this.deliver(c);
           if (++n > limit) throw new Error(`no quiescence after ${limit} deliveries`);
         }
@@ -469,13 +591,50 @@ export class SimCluster {
     return n;
   }
 
-  private enqueue(node: number, kind: number, item: SubFrame | SimMessage): void {
+  private enqueue(node: number, kind: number, f: SubFrame): void {
     const c = node * 4 + kind;
-    (this.queues[c] as Fifo<SubFrame | SimMessage>).push(item);
+    this.frames[c].push(f);
+    this.markBusy(c);
+  }
+
+  /** Queue message `m` on a channel; the channel holds one reference. */
+  private enqueueMessage(node: number, kind: number, m: number): void {
+    const c = node * 4 + kind;
+    this.messages[c].push(m);
+    this.store.refs[m]++;
+    this.markBusy(c);
+  }
+
+  private markBusy(c: number): void {
     if (this.busyPos[c] < 0) {
       this.busyPos[c] = this.busy.length;
       this.busy.push(c);
     }
+  }
+
+  /** The broker XSUB forwards a frame to every running node's XPUB. */
+  private broadcastDown(f: SubFrame): void {
+    if (this.downLog.length >= this.downTrimAt) this.trimDownLog();
+    this.downLog.push(f);
+    for (const n of this.nodes) {
+      if (!n.running) continue;
+      const c = n.index * 4 + XPUB_DOWN;
+      if (this.busyPos[c] < 0) {
+        this.busyPos[c] = this.busy.length;
+        this.busy.push(c);
+      }
+    }
+  }
+
+  /** Drop the log entries every running node has taken. */
+  private trimDownLog(): void {
+    let min = this.downBase + this.downLog.length;
+    for (const n of this.nodes) if (n.running && n.downCursor < min) min = n.downCursor;
+    if (min > this.downBase) {
+      this.downLog = this.downLog.slice(min - this.downBase);
+      this.downBase = min;
+    }
+    this.downTrimAt = Math.max(1024, 2 * this.downLog.length);
   }
 
   private unmarkBusy(c: number): void {
@@ -490,13 +649,15 @@ export class SimCluster {
   }
 
   /** A node's publish enters its XPUB: sent only if some seen subscription matches. */
-  private send(n: SimNode, m: SimMessage): void {
+  private send(n: SimNode, topic: string, event: string, argc: number, name: string, id: string, rest: string[] | null): void {
     this.stats.publishes++;
-    if (!n.xpub.matches(m.topic)) {
+    if (!n.xpub.matches(topic)) {
       this.stats.senderFiltered++;
       return;
     }
-    this.enqueue(n.index, XPUB_UP, m);
+    const m = this.store.add(topic, n.id, n.idSeq, event, argc, name, id, rest);
+    this.enqueueMessage(n.index, XPUB_UP, m);
+    this.store.release(m); // the queue holds it now
   }
 
   /** A node's subscribe/unsubscribe frame reaches the broker XPUB (VERBOSER). */
@@ -512,7 +673,7 @@ export class SimCluster {
       pipes.add(from.index);
       // The broker XSUB counts it and forwards every subscribe to every node XPUB.
       this.brokerXsub.add(f.topic);
-      for (const n of this.nodes) if (n.running) this.enqueue(n.index, XPUB_DOWN, f);
+      this.broadcastDown(f);
     } else {
       const pipes = this.routes.get(f.topic);
       if (pipes && pipes.delete(from.index) && pipes.size === 0) this.dropRoute(f.topic);
@@ -542,8 +703,7 @@ export class SimCluster {
 
   private brokerXsubUnsubscribe(topic: string): void {
     if (!this.brokerXsub.remove(topic)) return;
-    const f: SubFrame = { subscribe: false, topic };
-    for (const n of this.nodes) if (n.running) this.enqueue(n.index, XPUB_DOWN, f);
+    this.broadcastDown({ subscribe: false, topic });
   }
 
   private dropRoute(topic: string): void {
@@ -557,7 +717,7 @@ export class SimCluster {
   /** A subscribe/unsubscribe frame reaches a node's XPUB (VERBOSE) and its core. */
   private atNodeXpub(n: SimNode, f: SubFrame): void {
     if (f.subscribe) {
-      n.xpub.add(f.topic);
+      n.xpub.insert(f.topic);
       this.api.handleSubscription(n.handle, f.topic, this.now);
     } else {
       if (!n.xpub.delete(f.topic)) return;
@@ -567,33 +727,36 @@ export class SimCluster {
   }
 
   /** A published message reaches the broker: route it to every matching node but the sender. */
-  private atBrokerXsub(from: SimNode, m: SimMessage): void {
-    const sets = this.matchingRoutes(m.topic);
+  private atBrokerXsub(from: SimNode, m: number): void {
+    const sets = this.matchingRoutes(this.store.topic[m]);
     if (sets.length === 0) return;
     const only = sets[0];
     const more = sets.length > 1 ? sets : undefined;
     if (!more && only.size === 1) {
       // A node-id topic: one subscriber (the same order as below, trivially).
       const t = only.values().next().value as number;
-      if (t !== from.index && this.nodes[t].running) this.enqueue(t, XSUB_DOWN, m);
+      if (t !== from.index && this.nodes[t].running) this.enqueueMessage(t, XSUB_DOWN, m);
       return;
     }
     const targets = new Set<number>();
     for (const pipes of more ?? [only]) for (const p of pipes) targets.add(p);
     targets.delete(from.index);
     for (const t of [...targets].sort((a, b) => a - b)) {
-      if (this.nodes[t].running) this.enqueue(t, XSUB_DOWN, m);
+      if (this.nodes[t].running) this.enqueueMessage(t, XSUB_DOWN, m);
     }
   }
 
   /** A message reaches a node's XSUB: subscription filter, self filter, then the core. */
-  private atNodeXsub(n: SimNode, m: SimMessage): void {
-    if (!n.xsub.matches(m.topic) || m.sender === n.id) {
+  private atNodeXsub(n: SimNode, m: number): void {
+    const s = this.store;
+    if (!n.xsub.matches(s.topic[m]) || s.senderSeq[m] === n.idSeq) {
       this.stats.receiverFiltered++;
       return;
     }
-    if (m.event === CLUSTER_HELLO) n.clusterHellosFrom.set(m.args[0], (n.clusterHellosFrom.get(m.args[0]) ?? 0) + 1);
-    if (m.args.length === 2 && this.api.handleHelloEvent(n.handle, m.event, m.args[0], m.args[1], this.now)) {
+    const event = s.event[m];
+    const name = s.name[m];
+    if (event === CLUSTER_HELLO) n.clusterHellosFrom.set(name, (n.clusterHellosFrom.get(name) ?? 0) + 1);
+    if (s.argc[m] === 2 && this.api.handleHelloEvent(n.handle, event, name, s.id[m], this.now)) {
       this.collect(n);
     } else {
       n.otherEvents++;
@@ -602,11 +765,16 @@ export class SimCluster {
 
   /** Poll a node's outputs: account them, record them, send its publishes. */
   private collect(n: SimNode): void {
+    // As the Node host settles: most inputs (a repeated subscription) yield
+    // nothing, and asking first spares an empty array per input.
+    if (this.api.outputCount(n.handle) === 0) return;
     const outs = this.api.pollOutputs(n.handle) as Output[];
     for (const o of outs) {
       switch (o.kind) {
         case 3:
-          this.send(n, { topic: o.topic, sender: n.id, event: o.event, args: [o.name, o.id] });
+          let topic = this.topicCanon.get(o.topic);
+          if (topic === undefined) this.topicCanon.set(o.topic, (topic = o.topic));
+          this.send(n, topic, o.event, 2, o.name, o.id, null);
           break;
         case 4:
           n.nodeUps.set(o.name, (n.nodeUps.get(o.name) ?? 0) + 1);
