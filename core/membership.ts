@@ -155,9 +155,9 @@ export class Membership {
         this.nodeDown(i, old);
       }
     }
-    if (this.pendingSubscriptions.has(id)) {
+    // delete() answers whether it was there: one lookup for has + delete.
+    if (this.pendingSubscriptions.delete(id)) {
       this.out.publish(this.topics.nodeidTopic(id), EVENT_CLUSTER_HELLO, this.node, this.nodeId);
-      this.pendingSubscriptions.delete(id);
     } else {
       this.addPending(PENDING_HELLO, id, now);
     }
@@ -238,9 +238,8 @@ export class Membership {
     // Do not say hello to ourselves: we would never see it anyway.
     if (id == this.nodeId) return;
     this.out.publish(topic, EVENT_ZEROMQ_HELLO, this.node, this.nodeId);
-    if (this.pendingHellos.has(id)) {
+    if (this.pendingHellos.delete(id)) {
       this.out.publish(this.topics.nodeidTopic(id), EVENT_CLUSTER_HELLO, this.node, this.nodeId);
-      this.pendingHellos.delete(id);
     } else {
       this.addPending(PENDING_SUBSCRIPTION, id, now);
     }
