@@ -35,6 +35,15 @@ export class Batcher {
   firstAt: Array<f64> = [];
   /** Records written in total (all keys). */
   written: f64 = 0;
+  /**
+   * The smallest firstAt over keys with pending records (when anyPending),
+   * kept as writes arrive; recomputed only after a flush (`stale`). Hosts
+   * ask pollTimeout after every input: this keeps that O(1) whatever the
+   * number of streams, and cheap to call into Wasm.
+   */
+  earliest: f64 = 0;
+  anyPending: bool = false;
+  stale: bool = false;
 
   /**
    * The key of a (stream, filter, path, writer) buffer, creating it on first
@@ -58,7 +67,13 @@ export class Batcher {
   write(key: i32, now: f64): bool {
     if (key < 0 || key >= this.pending.length) return false;
     const n = this.pending[key];
-    if (n == 0) this.firstAt[key] = now;
+    if (n == 0) {
+      this.firstAt[key] = now;
+      if (!this.stale && (!this.anyPending || now < this.earliest)) {
+        this.earliest = now;
+        this.anyPending = true;
+      }
+    }
     this.pending[key] = n + 1;
     this.written += 1;
     if (n + 1 >= this.writeBufferSize) this.flush(key);
@@ -83,17 +98,26 @@ export class Batcher {
   /** The earliest flush deadline, or -1. */
   pollTimeout(): f64 {
     if (this.flushIntervalMs <= 0) return -1;
-    let next: f64 = -1;
-    for (let key = 0; key < this.pending.length; key++) {
-      if (this.pending[key] == 0) continue;
-      const at = this.firstAt[key] + this.flushIntervalMs;
-      if (next < 0 || at < next) next = at;
+    if (this.stale) {
+      this.anyPending = false;
+      for (let key = 0; key < this.pending.length; key++) {
+        if (this.pending[key] == 0) continue;
+        const at = this.firstAt[key];
+        if (!this.anyPending || at < this.earliest) {
+          this.earliest = at;
+          this.anyPending = true;
+        }
+      }
+      this.stale = false;
     }
-    return next;
+    // The same interval for every key: the earliest first write has the
+    // earliest deadline.
+    return this.anyPending ? this.earliest + this.flushIntervalMs : -1;
   }
 
   private flush(key: i32): void {
     this.out.logBatch(key, this.pending[key]);
     this.pending[key] = 0;
+    this.stale = true;
   }
 }
