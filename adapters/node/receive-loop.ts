@@ -3,9 +3,18 @@
 // zeromq.js resolves receive() at once while messages are queued, so
 // without a yield one busy socket would starve timers, handlers and the
 // other sockets; poll_max_messages bounds how many are read before the
-// loop lets the event loop run (0 = no bound; zeromq.js itself then still
-// yields every 512 synchronous operations). Shared by ClusterNode and
-// Client (their XSUB and XPUB, the node's PULL).
+// loop lets the event loop run (0 = no bound; the loop then still yields
+// every SYNC_MAX messages, as zeromq.js itself does with its default
+// timeout). Shared by ClusterNode and Client (their XSUB and XPUB, the
+// node's PULL).
+//
+// Receives are tried at once (receiveTimeout 0), and only a socket that
+// answers EAGAIN (nothing queued) is waited for, with an infinite timeout.
+// With the default timeout zeromq.js first asks libzmq whether the socket
+// is readable (ZMQ_EVENTS: a poll() on the socket's mailbox, a system call
+// per message) before it reads; the subscriber's profile had half its time
+// in receive(). broker-worker.mjs's pump() does the same. The EAGAIN is
+// also where a poll round ends (upstream's zmq_poll finds the socket empty).
 import type * as zmq from "zeromq";
 
 export interface ReceiveLoopHooks {
@@ -19,36 +28,53 @@ export interface ReceiveLoopHooks {
   lifecycle?: (line: string) => void;
 }
 
+/** zeromq.js's own bound on synchronous receives (max_sync_operations in its socket.cc). */
+const SYNC_MAX = 512;
+
 /** Read `sock` until it is closed, handing every message to `handle`. */
 export async function receiveLoop(sock: zmq.Socket & zmq.Readable, handle: (m: Buffer[]) => void, what: string, hooks: ReceiveLoopHooks): Promise<void> {
   const max = hooks.maxPerTurn;
+  const bound = max > 0 ? max : SYNC_MAX;
   const trace = hooks.trace;
   let n = 0;
   hooks.lifecycle?.(`${what}: receive loop started`);
+  if (!sock.closed) sock.receiveTimeout = 0;
   for (;;) {
     let msg: Buffer[];
     try {
       msg = await sock.receive();
     } catch (err) {
       if (sock.closed) break;
-      hooks.failed(`[zeromq] ${what}: receive error: ${(err as Error).message}`);
-      await yieldToEventLoop();
-      continue;
+      if ((err as { code?: string }).code === "EAGAIN") {
+        // Nothing queued: the end of a poll round. Wait for the socket (the
+        // wait lets the event loop run, so the turn's count starts afresh).
+        if (trace && n > 0) trace(`${what}: read ${n} messages`);
+        n = 0;
+        try {
+          sock.receiveTimeout = -1;
+          msg = await sock.receive();
+          if (!sock.closed) sock.receiveTimeout = 0;
+        } catch (err2) {
+          if (sock.closed) break;
+          hooks.failed(`[zeromq] ${what}: receive error: ${(err2 as Error).message}`);
+          await yieldToEventLoop();
+          continue;
+        }
+      } else {
+        hooks.failed(`[zeromq] ${what}: receive error: ${(err as Error).message}`);
+        await yieldToEventLoop();
+        continue;
+      }
     }
     try {
       handle(msg);
     } catch (err) {
       hooks.failed(`[zeromq] ${what}: error handling a message: ${(err as Error).stack ?? err}`);
     }
-    n++;
-    if (max > 0 && n >= max) {
-      trace?.(`${what}: read ${n} messages, yielding (poll_max_messages=${max})`);
+    if (++n >= bound) {
+      if (max > 0) trace?.(`${what}: read ${n} messages, yielding (poll_max_messages=${max})`);
       n = 0;
       await yieldToEventLoop();
-    } else if (trace && !sock.closed && !sock.readable) {
-      // End of a poll round: the socket has nothing more right now.
-      trace(`${what}: read ${n} messages`);
-      n = 0;
     }
   }
   hooks.lifecycle?.(`${what}: receive loop stopped`);
