@@ -14,6 +14,7 @@ import {
 import { DEFAULT_LAYOUT } from "./default-layout";
 import { checkNodeName, readLayoutFile } from "./layout-file";
 import type { LogFormat } from "./log-writers";
+import { DEFAULT_NODE_SEMI_SPACE_MB } from "./node-flags";
 import { runNode } from "./run-node";
 import { runCluster } from "./supervisor";
 
@@ -22,6 +23,12 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 function secondsArg(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError("expected a number of seconds (0 or more)");
+  return n;
+}
+
+function semiSpaceArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a size in MB (a whole number, 0 = V8's default)");
   return n;
 }
 
@@ -65,6 +72,14 @@ export function buildProgram(): Command {
     .addOption(new Option("--proxy <host>", "who hosts the central broker").choices(["manager", "supervisor"]).default("manager"))
     .addOption(coreOption())
     .addOption(brokerTimeoutOption())
+    .addOption(
+      new Option(
+        "--node-semi-space <MB>",
+        "V8's --max-semi-space-size for every node process: caps the young generation a busy node grows and keeps (RSS); 0 = V8's default",
+      )
+        .argParser(semiSpaceArg)
+        .default(DEFAULT_NODE_SEMI_SPACE_MB),
+    )
     .action(async (opts) => {
       const layout: ClusterLayout = opts.layout ? readLayoutFile(opts.layout) : parseLayout(DEFAULT_LAYOUT, "built-in layout");
       const code = await runCluster({
@@ -76,6 +91,7 @@ export function buildProgram(): Command {
         proxy: opts.proxy,
         core: opts.core,
         brokerTimeout: opts.brokerTimeout,
+        nodeSemiSpaceMb: opts.nodeSemiSpace,
         cli: process.argv[1],
       });
       // Every node has stopped: so does the supervisor, whatever a supervisor script left running.

@@ -25,6 +25,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Client, startBroker, resolveOptions, type Broker, type ClusterLayout, type NodeConfig } from "../adapters/node/index";
 import type { LogFormat } from "./log-writers";
+import { nodeV8Flags } from "./node-flags";
 import { loadSupervisorScripts } from "./supervisor-scripts";
 
 export interface SupervisorOptions {
@@ -40,6 +41,8 @@ export interface SupervisorOptions {
   brokerTimeout?: number;
   /** The CLI entry to run children with (process.argv[1]). */
   cli: string;
+  /** V8's --max-semi-space-size (MB) for every node process; 0 = V8's default. Default: app/node-flags.ts. */
+  nodeSemiSpaceMb?: number;
   out?: NodeJS.WritableStream;
   err?: NodeJS.WritableStream;
 }
@@ -113,7 +116,7 @@ export async function runCluster(o: SupervisorOptions): Promise<number> {
     if (o.proxy === "supervisor") env.ZMQ_CLUSTER_NO_PROXY = "1";
     // A process group of its own: a terminal's Ctrl-C reaches only the
     // supervisor, which then stops the nodes in order.
-    const proc = spawn(process.execPath, args, { env, stdio: ["pipe", "pipe", "pipe"], detached: true });
+    const proc = spawn(process.execPath, [...nodeV8Flags(o.nodeSemiSpaceMb), ...args], { env, stdio: ["pipe", "pipe", "pipe"], detached: true });
     c.proc = proc;
     c.startedAt = Date.now();
     prefixLines(proc.stdout!, out, c.name);
