@@ -12,6 +12,7 @@
 // ids are kept in order; upstream's Timestamp() uses the first id 1.
 
 import { CodecError, subPath } from "./errors";
+import { decodeEventFast, encodeEventFast } from "./event-fast";
 import { pack, unpack, type WireTree } from "./msgpack";
 import { valueFromWire, valueToWire } from "./value-codec";
 import { checkString, Time, time, type ZeekInput, type ZeekValue } from "./values";
@@ -72,6 +73,16 @@ export function encodeEvent(name: string, args: readonly ZeekInput[], meta?: Eve
   if (typeof name !== "string" || name.length === 0) throw new CodecError("range", subPath(ROOT, "name"), "an event name is a non-empty string");
   checkString(name, subPath(ROOT, "name"));
   if (!Array.isArray(args)) throw new CodecError("type", subPath(ROOT, "args"), "args must be an array");
+  if (meta === undefined) {
+    // Scalar arguments (the common event): written directly (event-fast.ts).
+    const fast = encodeEventFast(name, args);
+    if (fast) return fast;
+  }
+  return encodeEventGeneric(name, args, meta);
+}
+
+/** encodeEvent through msgpackr, for every value (the fast path's reference; name and args already checked). */
+export function encodeEventGeneric(name: string, args: readonly ZeekInput[], meta?: EventMetaInput): Uint8Array {
   const argsPath = subPath(ROOT, "args");
   const tree: WireTree[] = [name, args.map((a, i) => valueToWire(a, subPath(argsPath, i), 0))];
   if (meta !== undefined) {
@@ -91,6 +102,16 @@ export function encodeEvent(name: string, args: readonly ZeekInput[], meta?: Eve
 
 /** Decode an event payload; CodecError (never anything else) on bad input. */
 export function decodeEvent(bytes: Uint8Array): ZeekEvent {
+  // Scalar arguments in their canonical encoding (the common event): read directly (event-fast.ts).
+  if (bytes instanceof Uint8Array) {
+    const fast = decodeEventFast(bytes);
+    if (fast) return fast;
+  }
+  return decodeEventGeneric(bytes);
+}
+
+/** decodeEvent through msgpackr, for every valid payload (the fast path's reference). */
+export function decodeEventGeneric(bytes: Uint8Array): ZeekEvent {
   const top = unpack(bytes, ROOT);
   if (!Array.isArray(top) || (top.length !== 2 && top.length !== 3)) {
     throw new CodecError("shape", ROOT, "an event payload is a MessagePack array [name, args] or [name, args, metadata]");
