@@ -83,7 +83,7 @@ export interface Broker {
  * 2-core machine (`npm run bench -- --only broker`): the C forwarder runs
  * at the native proxy's rate (bench/README.md has the figures).
  */
-export const DEFAULT_BROKER_ENGINE: BrokerEngine = countingProxy.available() ? "counting" : "native";
+export const DEFAULT_BROKER_ENGINE: BrokerEngine = countingProxy.built() ? "counting" : "native";
 
 /**
  * Bind and start the broker. Resolves once both sockets are bound, so nodes

@@ -55,6 +55,15 @@ function load(): Addon | null {
   return addon;
 }
 
+/**
+ * True when the C forwarder's file is there, without loading it: a node
+ * that never starts a broker then maps neither the addon nor the system's
+ * libzmq (~1.5 MB of RSS; bench/README.md, Memory).
+ */
+export function built(): boolean {
+  return addon !== undefined ? addon !== null : find() !== undefined;
+}
+
 /** True when the C forwarder was built (scripts/build.mjs, needs libzmq's headers). */
 export function available(): boolean {
   return load() !== null;
