@@ -7,6 +7,7 @@
 //   log-worker  a ClusterNode that logs 10-field records to the logger
 
 import { Buffer } from "node:buffer";
+import { getHeapSpaceStatistics } from "node:v8";
 import { ClusterNode, resolveOptions, startBroker, type ClusterLayoutInput } from "../adapters/node/index";
 import { count, time, type ZeekValue } from "../adapters/node/codec/index";
 import { codec } from "../adapters/node/wire";
@@ -41,6 +42,22 @@ async function settledRss(): Promise<number> {
     await new Promise((r) => setTimeout(r, 100));
   }
   return rssMb();
+}
+
+/** V8's young generation as committed now (both semi-spaces), MB: what a high allocation rate grows. */
+function youngMb(): number {
+  const s = getHeapSpaceStatistics().find((x) => x.space_name === "new_space");
+  return (s?.space_size ?? 0) / 1048576;
+}
+
+/** Every V8 heap space's committed size (MB, one decimal) and what is outside the heap: where RSS went. */
+function spacesMb(): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of getHeapSpaceStatistics()) if (s.space_size > 0) out[s.space_name] = Math.round(s.space_size / 104857.6) / 10;
+  const m = process.memoryUsage();
+  out.external = Math.round(m.external / 104857.6) / 10;
+  out.rss_outside_heap = Math.round((m.rss - m.heapTotal) / 104857.6) / 10;
+  return out;
 }
 
 // ---------------------------------------------------------------- broker
@@ -105,7 +122,7 @@ async function eventSub(a: EventArgs): Promise<void> {
   await node.ready;
   const idle = a.rss ? await settledRss() : 0;
   const heapIdle = process.memoryUsage().heapUsed / 1048576;
-  report({ ready: true, idle_rss_mb: idle, idle_heap_mb: heapIdle });
+  report({ ready: true, idle_rss_mb: idle, idle_heap_mb: heapIdle, idle_young_mb: youngMb(), idle_spaces_mb: spacesMb() });
   let timer: NodeJS.Timeout | undefined;
   // Give up when no event arrives for timeoutMs: report what we have.
   let seen = -1;
@@ -126,6 +143,8 @@ async function eventSub(a: EventArgs): Promise<void> {
     elapsed_s: last - first,
     rss_after_mb: after,
     heap_after_mb: process.memoryUsage().heapUsed / 1048576,
+    young_after_mb: youngMb(),
+    spaces_after_mb: spacesMb(),
     memory: process.memoryUsage(),
     counters: node.counters(),
   };

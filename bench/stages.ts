@@ -8,6 +8,7 @@ import { benchPeer, profFlags, buildC, CLI_JS, median, monoS, Peer, PYTHON, ROOT
 import { logCodecBaseline } from "./codec-baseline";
 import { coreOps } from "./core-ops";
 import { simConverge } from "./sim";
+import { DEFAULT_NODE_SEMI_SPACE_MB, nodeV8Flags } from "../app/node-flags";
 
 export type Mode = "quick" | "full";
 export type Results = Record<string, number>;
@@ -47,7 +48,16 @@ interface OursRun {
 
 /** Our nodes: publisher node -> our broker (its own process) -> subscriber node. */
 async function runOurs(
-  o: { count: number; rate?: number; latency?: boolean; rss?: boolean; engine?: "native" | "counting"; skip?: number },
+  o: {
+    count: number;
+    rate?: number;
+    latency?: boolean;
+    rss?: boolean;
+    engine?: "native" | "counting";
+    skip?: number;
+    /** V8's semi-space cap of both node processes; default: what `zmq-cluster cluster` gives its nodes. */
+    semiSpaceMb?: number;
+  },
 ): Promise<OursRun> {
   const xsub = await tcp();
   const xpub = await tcp();
@@ -69,9 +79,11 @@ async function runOurs(
       rss: o.rss ?? false,
       timeoutMs: 10_000,
     };
-    sub = benchPeer("event-sub", "event-sub", { ...base, name: "bench-sub" }, o.rss ? ["--expose-gc"] : []);
+    // The node processes run as `zmq-cluster cluster` runs its nodes (app/node-flags.ts).
+    const v8 = nodeV8Flags(o.semiSpaceMb ?? DEFAULT_NODE_SEMI_SPACE_MB);
+    sub = benchPeer("event-sub", "event-sub", { ...base, name: "bench-sub" }, [...v8, ...(o.rss ? ["--expose-gc"] : [])]);
     const subReady = await sub.next(30_000, "subscriber ready");
-    pub = benchPeer("event-pub", "event-pub", { ...base, name: "bench-pub" });
+    pub = benchPeer("event-pub", "event-pub", { ...base, name: "bench-pub" }, v8);
     const pubReady = await pub.next(30_000, "publisher ready");
     const subDone = await sub.next(300_000, "subscriber result");
     const pubDone = await pub.next(30_000, "publisher result");
@@ -85,7 +97,7 @@ async function runOurs(
     return {
       rate: (subDone.received - 1) / subDone.elapsed_s,
       frames: pubReady.frames,
-      sub: { ...subDone, idle_rss_mb: subReady.idle_rss_mb, idle_heap_mb: subReady.idle_heap_mb },
+      sub: { ...subDone, idle_rss_mb: subReady.idle_rss_mb, idle_heap_mb: subReady.idle_heap_mb, idle_young_mb: subReady.idle_young_mb, idle_spaces_mb: subReady.idle_spaces_mb },
       pub: pubDone,
       broker: brokerDone,
     };
@@ -168,7 +180,8 @@ const events: Stage = {
     if (!m) throw new Error("no memory run");
     say(
       `rss: idle ${m.sub.idle_rss_mb.toFixed(1)} MB, after 1M events ${m.sub.rss_after_mb.toFixed(1)} MB (${fmt(m.rate)}/s); ` +
-        `JS heap ${m.sub.idle_heap_mb.toFixed(1)} -> ${m.sub.heap_after_mb.toFixed(1)} MB; after: ${JSON.stringify(m.sub.memory)}`,
+        `JS heap ${m.sub.idle_heap_mb.toFixed(1)} -> ${m.sub.heap_after_mb.toFixed(1)} MB, young generation ${m.sub.idle_young_mb.toFixed(1)} -> ${m.sub.young_after_mb.toFixed(1)} MB ` +
+        `(node flags: ${nodeV8Flags().join(" ") || "none"}); MB by space, idle ${JSON.stringify(m.sub.idle_spaces_mb)}, after ${JSON.stringify(m.sub.spaces_after_mb)}`,
     );
     const e = median(ours);
     const b = median(pys);
@@ -184,6 +197,49 @@ const events: Stage = {
       idle_rss_mb: m.sub.idle_rss_mb,
       rss_growth_mb_1m_events: m.sub.rss_after_mb - m.sub.idle_rss_mb,
       event_frames_bytes: frames.reduce((x, y) => x + y, 0),
+    };
+  },
+};
+
+// ------------------------------------------------------------------ memory
+
+/** The semi-space cap the memory stage tries (BENCH_SEMI_SPACE=MB to try another). */
+const MEMORY_CAP_MB = Number(process.env.BENCH_SEMI_SPACE ?? 2);
+
+/**
+ * Our nodes as `zmq-cluster cluster` runs them by default (V8's young
+ * generation) against `--node-semi-space MEMORY_CAP_MB`, in the same run:
+ * pairs of 1M-event runs, the order alternating per round; RSS growth and
+ * events/s of each, medians.
+ */
+const memory: Stage = {
+  name: "memory",
+  title: `one node's RSS growth over 1M events: V8's default young generation vs --max-semi-space-size=${MEMORY_CAP_MB}`,
+  async run(mode, say) {
+    if (!(Number.isInteger(MEMORY_CAP_MB) && MEMORY_CAP_MB > 0)) throw new Error(`BENCH_SEMI_SPACE must be a whole number of MB > 0, not ${process.env.BENCH_SEMI_SPACE}`);
+    const rounds = mode === "quick" ? 1 : 3;
+    const capped = { growth: [] as number[], rate: [] as number[] };
+    const dflt = { growth: [] as number[], rate: [] as number[] };
+    const one = async (semiSpaceMb: number, into: typeof capped) => {
+      const o = await runOurs({ count: 1_000_000, rss: true, semiSpaceMb });
+      into.growth.push(o.sub.rss_after_mb - o.sub.idle_rss_mb);
+      into.rate.push(o.rate);
+      return (
+        `${semiSpaceMb ? `semi-space ${semiSpaceMb} MB` : "V8 default"}: ${fmt(o.rate)}/s, RSS ${o.sub.idle_rss_mb.toFixed(1)} -> ${o.sub.rss_after_mb.toFixed(1)} MB ` +
+        `(MB by space ${JSON.stringify(o.sub.idle_spaces_mb)} -> ${JSON.stringify(o.sub.spaces_after_mb)})`
+      );
+    };
+    for (let r = 1; r <= rounds; r++) {
+      const a = r % 2 ? await one(MEMORY_CAP_MB, capped) : await one(0, dflt);
+      const b = r % 2 ? await one(0, dflt) : await one(MEMORY_CAP_MB, capped);
+      say(`round ${r}/${rounds}: ${a}; ${b}`);
+    }
+    return {
+      rss_growth_mb_1m_events_capped: median(capped.growth),
+      rss_growth_mb_1m_events_v8_default: median(dflt.growth),
+      events_1m_capped_per_s: median(capped.rate),
+      events_1m_v8_default_per_s: median(dflt.rate),
+      events_1m_capped_vs_v8_default: median(capped.rate) / median(dflt.rate),
     };
   },
 };
@@ -393,4 +449,4 @@ const ours: Stage = {
   },
 };
 
-export const STAGES: Stage[] = [ours, events, broker, latency, logs, converge, sim, core];
+export const STAGES: Stage[] = [ours, events, memory, broker, latency, logs, converge, sim, core];

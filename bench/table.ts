@@ -39,6 +39,9 @@ const ROWS: Row[] = [
   { key: "core_wasm_ratio", label: "  Wasm / JS", unit: "x", min: 0.5, digits: 2 },
   { key: "idle_rss_mb", label: "one node idle, RSS", unit: "MB", max: 60, digits: 1 },
   { key: "rss_growth_mb_1m_events", label: "  RSS growth after 1M events", unit: "MB", max: 5, digits: 1 },
+  { key: "rss_growth_mb_1m_events_v8_default", label: "RSS growth, 1M events, V8 default", unit: "MB", digits: 1 },
+  { key: "rss_growth_mb_1m_events_capped", label: "RSS growth, 1M events, semi-space cap", unit: "MB", max: 5, digits: 1 },
+  { key: "events_1m_capped_vs_v8_default", label: "  events/s capped / V8 default", unit: "x", digits: 2 },
 ];
 
 function show(v: number, digits = 0): string {
