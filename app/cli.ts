@@ -4,6 +4,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { resolve } from "node:path";
 import {
+  DEFAULT_BROKER_ENGINE,
   LayoutError,
   OptionsError,
   parseLayout,
@@ -138,7 +139,14 @@ export function buildProgram(): Command {
     .description("run a standalone central broker (XSUB <-> XPUB forwarder)")
     .option("--listen-xpub <endpoint>", "broker XPUB bind address (nodes' connect_xsub_endpoint)", endpointArg, "tcp://127.0.0.1:5555")
     .option("--listen-xsub <endpoint>", "broker XSUB bind address (nodes' connect_xpub_endpoint)", endpointArg, "tcp://127.0.0.1:5556")
-    .addOption(new Option("--engine <engine>", "native: libzmq's proxy; counting: keeps upstream's 8 proxy counters").choices(["native", "counting"]).default("native"))
+    .addOption(
+      new Option(
+        "--engine <engine>",
+        "native: libzmq's proxy; counting: upstream's 8 proxy counters (C forwarder, else counting-js); counting-js: the counters in a JavaScript thread",
+      )
+        .choices(["native", "counting", "counting-js"])
+        .default(DEFAULT_BROKER_ENGINE),
+    )
     .option("--ipv6", "enable IPv6 on the broker sockets (ZMQ_IPV6)", false)
     .action(async (opts) => {
       const options = resolveOptions({ listen_xpub_endpoint: opts.listenXpub, listen_xsub_endpoint: opts.listenXsub, ipv6: opts.ipv6 });

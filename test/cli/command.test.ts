@@ -129,6 +129,12 @@ describe("zmq-cluster cluster", () => {
       expect((await run.waitForExit()).code).toBe(0);
       proxy.kill("SIGTERM");
       expect(await proxyExit).toBe(0);
+      // The default engine where the C forwarder is built: upstream's
+      // counters, printed at exit, count the cluster's traffic.
+      expect(proxyOut[0]).toMatch(/^broker listening: .* \(counting\)$/);
+      const stats = JSON.parse(proxyOut.find((l) => l.startsWith("broker stats: "))!.slice("broker stats: ".length));
+      expect(stats.frontend_messages_received).toBeGreaterThan(0);
+      expect(stats.backend_messages_received).toBeGreaterThan(0);
     } finally {
       if (proxy.exitCode === null) proxy.kill("SIGKILL");
     }
