@@ -13,6 +13,7 @@ import { count, time, type ZeekValue } from "../adapters/node/codec/index";
 import { codec } from "../adapters/node/wire";
 import { monoS, rssMb } from "./lib";
 import { CONN_SCHEMA, connRecord } from "./records";
+import type { BrokerEngine } from "../adapters/node/index";
 
 export const EVENT_NAME = "Bench::event";
 export const ACK_NAME = "Bench::ack";
@@ -62,7 +63,7 @@ function spacesMb(): Record<string, number> {
 
 // ---------------------------------------------------------------- broker
 
-async function broker(a: { engine: "native" | "counting"; xsub: string; xpub: string }): Promise<void> {
+async function broker(a: { engine: BrokerEngine; xsub: string; xpub: string }): Promise<void> {
   const b = await startBroker({
     ...resolveOptions({ listen_xsub_endpoint: a.xsub, listen_xpub_endpoint: a.xpub }),
     engine: a.engine,

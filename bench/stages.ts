@@ -9,6 +9,7 @@ import { logCodecBaseline } from "./codec-baseline";
 import { coreOps } from "./core-ops";
 import { simConverge } from "./sim";
 import { DEFAULT_NODE_SEMI_SPACE_MB, nodeV8Flags } from "../app/node-flags";
+import type { BrokerEngine } from "../adapters/node/index";
 
 export type Mode = "quick" | "full";
 export type Results = Record<string, number>;
@@ -113,8 +114,8 @@ async function runPeers(
   flavour: Flavour,
   count: number,
   frames: number[],
-  broker?: "native" | "counting",
-): Promise<{ rate: number; stats?: Msg }> {
+  broker?: BrokerEngine,
+): Promise<{ rate: number; stats?: Msg; engine?: string }> {
   const xsub = await tcp();
   const xpub = await tcp();
   const c = flavour === "c" ? buildC() : undefined;
@@ -133,7 +134,7 @@ async function runPeers(
   let sub: Peer | undefined;
   let pub: Peer | undefined;
   try {
-    await proxy.next(20_000, "proxy ready");
+    const ready = await proxy.next(20_000, "proxy ready");
     sub = cmd("sub", [xpub, String(count), TOPIC, "10000"]);
     await sub.next(20_000, "subscriber ready");
     // Frame 0 is the topic itself; frames 1-3 take the sizes our events have.
@@ -145,7 +146,7 @@ async function runPeers(
     if (done.received !== count || done.bad) {
       throw new Error(`${flavour} subscriber got ${done.received} of ${count} messages (${done.bad} malformed)`);
     }
-    return { rate: (done.received - 1) / done.elapsed_s, stats };
+    return { rate: (done.received - 1) / done.elapsed_s, stats, engine: ready.engine as string | undefined };
   } finally {
     await Promise.all([sub?.stop(), pub?.stop(), proxy.stop()]);
   }
@@ -248,27 +249,35 @@ const memory: Stage = {
 
 const broker: Stage = {
   name: "broker",
-  title: "raw frames C -> broker -> C: zeromq's native proxy vs our counting broker",
+  title: "raw frames C -> broker -> C: zeromq's native proxy vs our counting broker (C forwarder; and the JavaScript one)",
   async run(mode, say) {
     const rounds = mode === "quick" ? 1 : 3;
     const count = mode === "quick" ? 200_000 : 500_000;
     const frames = lastFrames;
     const native: number[] = [];
     const ours: number[] = [];
+    const js: number[] = [];
+    const counted = (b: { stats?: Msg }, n: number) => {
+      const st = b.stats?.stats as Record<string, number> | undefined;
+      if (!st || st.backend_messages_sent < n * 4) throw new Error(`the counting broker's counters do not add up: ${JSON.stringify(st)}`);
+    };
     for (let r = 1; r <= rounds; r++) {
       const a = await runPeers("c", count, frames, "native");
       const b = await runPeers("c", count, frames, "counting");
-      const st = b.stats?.stats as Record<string, number> | undefined;
-      if (!st || st.backend_messages_sent < count * 4) {
-        throw new Error(`the counting broker's counters do not add up: ${JSON.stringify(st)}`);
-      }
+      if (b.engine !== "counting") throw new Error(`the C counting broker is not built (engine ${b.engine}): apt-get install -y libzmq3-dev, npm run build`);
+      counted(b, count);
+      // The JavaScript forwarder is ~5x slower: a fifth of the messages.
+      const c = await runPeers("c", count / 5, frames, "counting-js");
+      counted(c, count / 5);
       native.push(a.rate);
       ours.push(b.rate);
-      say(`round ${r}/${rounds}: native ${fmt(a.rate)}/s, counting ${fmt(b.rate)}/s (${(b.rate / a.rate).toFixed(2)}x)`);
+      js.push(c.rate);
+      say(`round ${r}/${rounds}: native ${fmt(a.rate)}/s, counting (C) ${fmt(b.rate)}/s (${(b.rate / a.rate).toFixed(2)}x), counting-js ${fmt(c.rate)}/s (${(c.rate / a.rate).toFixed(2)}x)`);
     }
     const a = median(native);
     const b = median(ours);
-    return { broker_native_per_s: a, broker_ours_per_s: b, broker_ratio: b / a };
+    const c = median(js);
+    return { broker_native_per_s: a, broker_ours_per_s: b, broker_ratio: b / a, broker_counting_js_per_s: c, broker_counting_js_ratio: c / a };
   },
 };
 
