@@ -495,6 +495,70 @@ function applyOptions(h: i32, opts: Array<Option>): void {
   }
 }
 
+// ---- garbage collection ----
+//
+// The module is built with AssemblyScript's `minimal` runtime (asconfig.json):
+// TLSF + a two-colour mark & sweep (tcms) that never runs by itself. The
+// incremental runtime collects on its own but keeps a shadow stack in every
+// function that touches a managed object, which tripled the cost of a small
+// call (bench/README.md, "Core: JS vs Wasm"). Without a shadow stack the
+// collector sees only globals and pinned objects, so it may run only where
+// no managed object lives on the Wasm stack alone: at the entry of an export
+// whose arguments are all numbers, called by the host (never from inside
+// the module). Every zc_* export below starts with gcSafePoint(); the
+// bindings' JavaScript host calls gcSafePoint() between calls
+// (adapters/core-api.ts). Host blocks (zc_alloc) and the result buffer are
+// reachable from globals, and the collector never moves anything.
+
+/** Collect no sooner than this many managed bytes (live + garbage): a small heap is not worth a pass. */
+const GC_MIN_BYTES: usize = 1 << 20;
+/** Managed bytes at which the next safe point collects. */
+let gcNextAt: usize = GC_MIN_BYTES;
+/** Collections so far (tests read it through gcCollections()). */
+let gcCount: i32 = 0;
+
+/** What gcManagedBytes() returns when the build did not wire it (see there). */
+const GC_UNWIRED: usize = <usize>0xffffffff;
+
+/**
+ * Bytes the runtime manages, live and garbage (tcms's private `total`).
+ * This body is a placeholder: scripts/asc-gc-counter.mjs, an asc transform
+ * that scripts/build.mjs passes to asc, replaces it with a read of that
+ * global before Binaryen optimises (and inlines) it, and fails the build if
+ * it cannot. Compiled without the transform, every safe point collects:
+ * slow, but memory stays bounded.
+ */
+function gcManagedBytes(): usize {
+  return GC_UNWIRED;
+}
+
+/**
+ * A safe point: collect when the managed bytes reached twice the live bytes
+ * of the last collection (at least GC_MIN_BYTES more). Each pass costs about
+ * the live bytes plus the garbage, and at least as much garbage was made
+ * since the last pass, so collecting stays a fixed share of allocating;
+ * memory holds at most about twice the live data (plus GC_MIN_BYTES).
+ * Call only from the host, between calls: never from inside the module.
+ */
+export function gcSafePoint(): void {
+  if (gcManagedBytes() < gcNextAt) return;
+  // @ts-ignore: AssemblyScript's runtime global (tcms), not in tsc's lib
+  __collect();
+  gcCount++;
+  const live = gcManagedBytes();
+  gcNextAt = live == GC_UNWIRED ? 0 : live + (live > GC_MIN_BYTES ? live : GC_MIN_BYTES);
+}
+
+/** Collections run by gcSafePoint so far. For tests and benchmarks. */
+export function gcCollections(): i32 {
+  return gcCount;
+}
+
+/** Managed bytes (live + garbage) right now. For tests and benchmarks. */
+export function gcHeapBytes(): f64 {
+  return <f64>gcManagedBytes();
+}
+
 // ---- exports ----
 
 export function zc_abi_version(): i32 {
@@ -509,6 +573,7 @@ const blocks = new Map<usize, ArrayBuffer>();
  * 0 when size exceeds 1 GiB (ArrayBuffer's limit); running out of memory traps.
  */
 export function zc_alloc(size: u32): usize {
+  gcSafePoint();
   result.reset();
   if (size > 0x3fffffff) return 0;
   const b = new ArrayBuffer(<i32>size);
@@ -519,6 +584,7 @@ export function zc_alloc(size: u32): usize {
 
 /** Give back a block from zc_alloc. 0 is a no-op. */
 export function zc_free(ptr: usize): i32 {
+  gcSafePoint();
   if (ptr == 0) return ok(0);
   if (!blocks.has(ptr)) return fail(E_POINTER, "zc_free: " + ptr.toString() + " is not a live zc_alloc block");
   blocks.delete(ptr);
@@ -536,6 +602,7 @@ export function zc_result_len(): i32 {
 
 /** Config record: str node, str node_id, options. Returns a handle >= 0 or an error code. */
 export function zc_create(ptr: usize, len: u32): i32 {
+  gcSafePoint();
   const r = reader.reset(ptr, len);
   const node = r.str("node");
   const id = r.str("node_id");
@@ -550,6 +617,7 @@ export function zc_create(ptr: usize, len: u32): i32 {
 
 /** Options record (the tail of a config record) applied to a live instance. */
 export function zc_configure(h: i32, ptr: usize, len: u32): i32 {
+  gcSafePoint();
   if (!isLive(h)) return badHandle(h);
   const r = reader.reset(ptr, len);
   const opts = readOptions(r);
@@ -559,6 +627,7 @@ export function zc_configure(h: i32, ptr: usize, len: u32): i32 {
 }
 
 export function zc_destroy(h: i32): i32 {
+  gcSafePoint();
   if (!isLive(h)) return badHandle(h);
   live[h] = false;
   coreDestroy(h);
@@ -570,6 +639,7 @@ export function zc_destroy(h: i32): i32 {
  * (>= 0; see the input table) or an error code. Outputs wait for zc_poll.
  */
 export function zc_input(h: i32, ptr: usize, len: u32, now: f64): i32 {
+  gcSafePoint();
   if (!isLive(h)) return badHandle(h);
   // NaN or an infinity would silently break every deadline comparison.
   if (!isFinite(now)) return fail(E_VALUE, "now must be a finite number of milliseconds");
@@ -645,6 +715,7 @@ export function zc_input(h: i32, ptr: usize, len: u32, now: f64): i32 {
  * u32 count + records; returns the result length or an error code.
  */
 export function zc_poll(h: i32): i32 {
+  gcSafePoint();
   if (!isLive(h)) return badHandle(h);
   const outs = pollOutputs(h);
   const w = result;
@@ -686,6 +757,7 @@ export function zc_poll(h: i32): i32 {
  * result buffer).
  */
 export function zc_next_timeout(h: i32): f64 {
+  gcSafePoint();
   if (!isLive(h)) {
     badHandle(h);
     return NaN;
@@ -699,6 +771,7 @@ export function zc_next_timeout(h: i32): f64 {
  * 4 log records written. NaN when `h` is not live or `which` is unknown.
  */
 export function zc_counter(h: i32, which: i32): f64 {
+  gcSafePoint();
   if (!isLive(h)) {
     badHandle(h);
     return NaN;
@@ -717,6 +790,7 @@ export function zc_counter(h: i32, which: i32): f64 {
  * result buffer; returns its length or an error code.
  */
 export function zc_query(h: i32, ptr: usize, len: u32): i32 {
+  gcSafePoint();
   const r = reader.reset(ptr, len);
   const op = r.u32("query op");
   if (!r.ok) return failed(r);

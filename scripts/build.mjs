@@ -11,7 +11,9 @@ const log = (s) => quiet || console.log(s);
 
 // asc prints an INFO line for every `map.get(k)!` (needed by tsc, a no-op for
 // asc); keep its real warnings and errors.
-const asc = execFileSync("npx", ["asc", "--config", "asconfig.json", "--target", "release"], {
+// asc-gc-counter.mjs wires core/abi.ts's collection policy to the minimal
+// runtime's byte count (see there).
+const asc = execFileSync("npx", ["asc", "--config", "asconfig.json", "--target", "release", "--transform", "./scripts/asc-gc-counter.mjs"], {
   encoding: "utf8",
   stdio: ["ignore", "pipe", "pipe"],
 });
