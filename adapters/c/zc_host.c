@@ -30,6 +30,9 @@
  *   input_at H PTR LEN NOW                 -> ok VALUE | error CODE MESSAGE
  *     feeds whatever bytes lie at PTR (no record is built): for testing
  *     the ABI's error handling and the trap path.
+ *   memory                                 -> memory PAGES COLLECTIONS
+ *     linear memory's size in 64 KiB pages and the collections the module
+ *     ran by itself so far (for testing that memory stays bounded).
  *   abort_test H                           -> (a trap line)
  *     calls peersUp(H), a bindings export outside the ABI that throws for
  *     an unknown handle: the one way to reach env.abort from outside.
@@ -572,6 +575,17 @@ static void cmd_input_at(char **f, int n) {
   else printf("ok\t%d\n", rc);
 }
 
+/* Linear memory in 64 KiB pages, and the collections build/core.wasm's own
+ * policy ran (gcCollections, an export outside the ABI): lets a test check
+ * that memory stays bounded over a long run with no help from this host. */
+static void cmd_memory(char **f, int n) {
+  (void)f;
+  (void)n;
+  uint32_t collections;
+  GUARDED(collections = Z_zcZ_gcCollections(&zc));
+  printf("memory\t%u\t%u\n", mem_size() / 65536u, collections);
+}
+
 static void cmd_abort_test(char **f, int n) {
   uint32_t h = num(f, n, 1), up;
   GUARDED(up = Z_zcZ_peersUp(&zc, h));
@@ -613,6 +627,7 @@ int main(void) {
     else if (!strcmp(f[0], "destroy")) cmd_destroy(f, n);
     else if (!strcmp(f[0], "input_at")) cmd_input_at(f, n);
     else if (!strcmp(f[0], "abort_test")) cmd_abort_test(f, n);
+    else if (!strcmp(f[0], "memory")) cmd_memory(f, n);
     else die("unknown command '%s'", f[0]);
     fflush(stdout);
   }

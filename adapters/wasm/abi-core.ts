@@ -124,6 +124,21 @@ export class ZcModule {
     return m;
   }
 
+  /** Linear memory's size in bytes now (it grows, never shrinks). */
+  get memoryBytes(): number {
+    return this.x.memory.buffer.byteLength;
+  }
+
+  /**
+   * Collections the module ran by itself so far: build/core.wasm exports
+   * gcCollections() outside the ABI (core/abi.ts); undefined for a module
+   * without it. The host never has to collect (docs/wasm-abi.md §6).
+   */
+  get collections(): number | undefined {
+    const f = (this.x as unknown as { gcCollections?: () => number }).gcCollections;
+    return typeof f === "function" ? f() : undefined;
+  }
+
   /** An AS string (UTF-16LE, byte length at ptr-4) from abort's arguments; 0 is null. */
   private asString(ptr: number): string {
     ptr >>>= 0;
