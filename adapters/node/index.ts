@@ -17,3 +17,4 @@ export { EVENT_FORMAT, LOG_FORMAT } from "./wire";
 export type { LogBatch, LogDelivery, LogHeader, LogField, PayloadCodec } from "./wire";
 export { LOG_ACK_EVENT } from "./log-acks";
 export type { LogChannelState } from "./log-acks";
+export type { LogReceiverStatus } from "./log-channels";

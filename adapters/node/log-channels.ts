@@ -96,6 +96,20 @@ type Mode = "probing" | "acked" | "plain";
 /** Don't answer the same gap twice within this long (its resend is on its way). */
 const RESEND_GUARD_MS = 1000;
 
+/** One log receiver as a sender sees it (log_acks). */
+export interface LogReceiverStatus {
+  /** The connect_log_endpoints entry. */
+  endpoint: string;
+  /** libzmq has a connection to it now. */
+  connected: boolean;
+  /** It has acknowledged batches (an acknowledging logger, not a foreign one). */
+  acknowledging: boolean;
+  /** It said it is stopping (its final acknowledgement) and has not come back: it writes nothing more. */
+  stopped: boolean;
+  /** Records sent to it and not yet acknowledged. */
+  unacknowledged: number;
+}
+
 class Channel {
   mode: Mode = "probing";
   nextSeq = 1;
@@ -221,6 +235,17 @@ export class LogChannels {
     if (final) ch.gone = true;
     else if (resend && ch.retained.length > 0) this.resend(ch, written + 1, now, false);
     this.pump();
+  }
+
+  /** What each log receiver's channel knows now (ClusterNode.logReceivers()). */
+  status(): LogReceiverStatus[] {
+    return this.channels.map((c) => ({
+      endpoint: c.endpoint,
+      connected: c.connected,
+      acknowledging: c.mode === "acked",
+      stopped: c.gone,
+      unacknowledged: c.retained.reduce((n, e) => n + e.records, 0),
+    }));
   }
 
   /** The node is ready: acknowledgements can reach it from now on. */

@@ -46,7 +46,7 @@ import { BindError, ConnectError, FATAL_INIT, FATAL_PROXY, StartError } from "./
 import { NODE_TYPE_CODES, parseLayout, type ClusterLayout, type ClusterLayoutInput } from "./layout";
 import { resolveOptions, type NodeOptions, type NodeOptionsInput } from "./options";
 import { LOG_ACK_EVENT, LogAckState, type LogChannelState } from "./log-acks";
-import { LogChannels } from "./log-channels";
+import { LogChannels, type LogReceiverStatus } from "./log-channels";
 import { Sender, type Message } from "./sender";
 import { PubSubLink } from "./pubsub-link";
 import { receiveLoop } from "./receive-loop";
@@ -905,6 +905,15 @@ export class ClusterNode extends EventEmitter {
   }
 
   // -------------------------------------------------------------- counters
+
+  /**
+   * The log receivers as this node sees them (with log_acks; empty without,
+   * or on a node that only receives logs): connected, acknowledging,
+   * stopped (it said so), records not yet acknowledged.
+   */
+  logReceivers(): LogReceiverStatus[] {
+    return this.logChannels?.status() ?? [];
+  }
 
   counters(): NodeCounters {
     if (this.finalCounters) return { ...this.finalCounters, ...this.counts };

@@ -40,6 +40,9 @@ describe("acknowledged log delivery between nodes", () => {
     for (let i = 0; i < 1000; i++) w.log("Test::LOG", { n: i });
     await logsUntil(logger, () => mine(t.reports(logger).logs).length === 1000, 10_000, "1000 records");
     await until(() => w.counters().log_records_acked - base.log_records_acked >= 1000, "the acknowledgements", () => w.counters());
+    expect(w.logReceivers()).toEqual([
+      { endpoint: expect.stringMatching(/^tcp:\/\/127\.0\.0\.1:\d+$/), connected: true, acknowledging: true, stopped: false, unacknowledged: 0 },
+    ]);
     await w.terminate();
     const c = w.counters();
     expect(c.log_records_unconfirmed).toBe(0);
@@ -58,6 +61,10 @@ describe("acknowledged log delivery between nodes", () => {
     w.log("Test::LOG", { n: 0 });
     await until(() => w.counters().log_records_acked === base.log_records_acked + 1, "the first record acknowledged", () => w.counters());
     await logger.terminate();
+    // The logger's last word (its final acknowledgement) travels through the
+    // broker; until it arrives the worker cannot know, and what it hands to
+    // libzmq meanwhile is unconfirmed, not dropped.
+    await until(() => w.logReceivers().some((r) => r.stopped), "the worker to hear that the logger stopped", () => w.logReceivers());
     for (let i = 1; i <= 5; i++) w.log("Test::LOG", { n: i });
     const t0 = performance.now();
     await w.terminate();
