@@ -541,7 +541,11 @@ function gcManagedBytes(): usize {
  * Call only from the host, between calls: never from inside the module.
  */
 export function gcSafePoint(): void {
-  if (gcManagedBytes() < gcNextAt) return;
+  // Kept this small so that Binaryen inlines the test into every export.
+  if (gcManagedBytes() >= gcNextAt) gcCollect();
+}
+
+function gcCollect(): void {
   // @ts-ignore: AssemblyScript's runtime global (tcms), not in tsc's lib
   __collect();
   gcCount++;

@@ -16,8 +16,9 @@
 //    incremental runtime's shadow stack, which is what this build avoids.
 // 2. Every export of the flat API (core/index.ts) whose parameters are all
 //    numbers (pollOutputs, settleTimeout, logWrite, handleSubscriptionById,
-//    ...) is re-pointed to a new function that calls core/abi.ts's
-//    gcSafePoint() and then the original. Calls inside the module still go
+//    ...) is re-pointed to a new function that does what core/abi.ts's
+//    gcSafePoint() does (collect once the managed bytes reach gcNextAt)
+//    and then calls the original. Calls inside the module still go
 //    to the original, so only a call from the host is a safe point. The
 //    zc_* exports call gcSafePoint() themselves (core/abi.ts).
 //
@@ -26,6 +27,10 @@
 
 const BYTES = "core/abi/gcManagedBytes";
 const SAFE_POINT = "core/abi/gcSafePoint";
+// gcSafePoint's test, inlined into each stub (Binaryen at shrinkLevel 1
+// would keep it a call): collect when the managed bytes reach gcNextAt.
+const NEXT_AT = "core/abi/gcNextAt";
+const COLLECT = "core/abi/gcCollect";
 const TOTAL = "~lib/rt/tcms/total";
 const FLAT_API = "core/index/";
 
@@ -36,13 +41,16 @@ export default class GcSafePoints {
       throw new Error(`asc-gc-counter: ${why}`);
     };
     if (!module.getFunction(BYTES)) fail(`no function ${BYTES}`);
-    if (!module.getFunction(SAFE_POINT)) fail(`no function ${SAFE_POINT}`);
-    let total = 0;
-    try {
-      total = module.getGlobal(TOTAL);
-    } catch {
-      total = 0;
-    }
+    for (const f of [SAFE_POINT, COLLECT]) if (!module.getFunction(f)) fail(`no function ${f}`);
+    const global = (name) => {
+      try {
+        return module.getGlobal(name);
+      } catch {
+        return 0;
+      }
+    };
+    if (!global(NEXT_AT)) fail(`no global ${NEXT_AT}`);
+    const total = global(TOTAL);
     if (!total) fail(`no global ${TOTAL}: build with "runtime": "minimal" (asconfig.json)`);
 
     // 1. the byte count
@@ -63,6 +71,13 @@ export default class GcSafePoints {
       wrap.push(info);
     }
     if (wrap.length === 0) fail(`no all-number export in ${FLAT_API}`);
+    const lt = type === binaryen.i64 ? module.i64.lt_u : module.i32.lt_u;
+    const check = () =>
+      module.if(
+        lt(module.global.get(TOTAL, type), module.global.get(NEXT_AT, type)),
+        module.nop(),
+        module.call(COLLECT, [], binaryen.none),
+      );
     for (const { name, value } of wrap) {
       const f = binaryen.getFunctionInfo(module.getFunction(value));
       const params = binaryen.expandType(f.params);
@@ -73,7 +88,7 @@ export default class GcSafePoints {
         f.params,
         f.results,
         [],
-        module.block(null, [module.call(SAFE_POINT, [], binaryen.none), module.call(value, args, f.results)], f.results),
+        module.block(null, [check(), module.call(value, args, f.results)], f.results),
       );
       module.removeExport(name);
       module.addFunctionExport(entry, name);
