@@ -703,8 +703,8 @@ export class ClusterNode extends EventEmitter {
       else this.departure.resolve();
       return;
     }
-    if (frame[0] === 1) this.api.handleSubscription(h, topic, this.core.now());
-    else this.api.handleUnsubscription(h, topic, this.core.now());
+    // By interned topic id: numbers, not strings, cross into a Wasm core.
+    this.core.subscriptionFrame(frame[0] === 1, topic, this.core.now());
     this.core.settle();
   }
 
