@@ -14,8 +14,9 @@
 import { CoreHost } from "../adapters/node/core-host";
 import { loadCore, type CoreBuild } from "../adapters/core-api";
 
-export async function coreOps(build: CoreBuild, ms: number, legacy = false): Promise<number> {
-  const api = await loadCore(build);
+export async function coreOps(build: CoreBuild, ms: number, legacy = false, root?: URL): Promise<number> {
+  // `root`: another package root to load the build from (before/after runs of two builds in one process).
+  const api = await loadCore(build, root);
   const h = api.coreCreate("worker-1", "zeromq_worker-1_bench_1_Nbench");
   api.addNode(h, "manager", 1, "127.0.0.1", 0);
   api.addNode(h, "worker-1", 4, "127.0.0.1", 0);
