@@ -11,6 +11,7 @@ import { getHeapSpaceStatistics } from "node:v8";
 import { ClusterNode, resolveOptions, startBroker, type ClusterLayoutInput } from "../adapters/node/index";
 import { count, time, type ZeekValue } from "../adapters/node/codec/index";
 import { codec } from "../adapters/node/wire";
+import { coreOps } from "./core-ops";
 import { monoS, rssMb } from "./lib";
 import { CONN_SCHEMA, connRecord } from "./records";
 import type { BrokerEngine } from "../adapters/node/index";
@@ -240,6 +241,10 @@ export async function runRole(role: string, json: string): Promise<void> {
       return eventPub(a);
     case "log-worker":
       return logWorker(a);
+    case "core-ops":
+      // One build per process: timed after the other build in the same
+      // process, the shared host code is already shaped (JIT) for it.
+      return report({ ops_per_s: await coreOps(a.build, a.ms) });
     default: {
       const raw = rawRole(role);
       if (!raw) throw new Error(`unknown role ${role}`);
