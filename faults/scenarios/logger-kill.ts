@@ -77,6 +77,15 @@ async function run(ctx: Ctx, part: string, loggers: string[], victim: string, to
     ctx.figure(`${part}_${other}_records_while_${victim}_down`, Math.round(grew / LINE_BYTES));
     ctx.check(`${part}: ${other} kept receiving while ${victim} was down`, grew > 0, `${grew} bytes`);
   }
+  // The workers log records of their own about the restart (cluster.log's
+  // node_down / got hello): stopping before their PUSH has reconnected to
+  // the restarted logger would leave those unconfirmed, a race of the
+  // scenario, not a loss.
+  await proc.waitFor(
+    () => WORKERS.every((w) => proc.reports(w).some((r) => r.ev === "receivers_connected" && r.after === victim && r.t > killedAt)),
+    `both workers connected to the restarted ${victim} again`,
+    30_000,
+  );
   await proc.waitFor(() => WORKERS.every((w) => proc.reports(w).some((r) => r.ev === "settled")), "both workers settled (everything acknowledged or counted)", 240_000);
   const elapsed = (nowMs() - t0) / 1000;
   const exit = await stopCluster(proc, 60_000);

@@ -10,6 +10,8 @@
 //   progress {logged}      every 50,000 records
 //   logged {logged}        FAULT_RECORDS reached
 //   settled {counters}     after `logged`: nothing is queued or unacknowledged
+//   receivers_connected {after}  after node_up of `after`: this node's PUSH is
+//                          connected to every log receiver again
 //   final {logged, counters}   the node has stopped; counters are final
 // A node stopping (SIGINT/SIGTERM) stops the logging first: `logged` is then
 // exactly what was handed to log() before the stop began.
@@ -68,6 +70,15 @@ export default function logFlood(node) {
   node.on("node_up", (name) => {
     up.add(name);
     maybeStart();
+    // A (re)joined node: say when the PUSH to every log receiver is
+    // connected again (libzmq reconnects on its own schedule), so a scenario
+    // can stop the cluster only once records can reach a restarted logger.
+    const connected = () => {
+      if (stopping) return;
+      if (node.logReceivers().every((r) => r.connected)) say({ ev: "receivers_connected", after: name });
+      else setTimeout(connected, 20).unref();
+    };
+    connected();
   });
   node.on("node_down", (name) => up.delete(name));
   node.on("ready", maybeStart);
