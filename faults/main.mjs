@@ -18,7 +18,7 @@ await build({
   format: "esm",
   sourcemap: true,
   logLevel: "warning",
-  external: ["zeromq", "msgpackr", "valibot", "commander", "playwright-core", "fast-check", "esbuild"],
+  packages: "external", // installed packages are imported, never inlined
 });
 const r = spawnSync(process.execPath, ["--enable-source-maps", join(out, "faults.mjs"), ...process.argv.slice(2)], { cwd: root, stdio: "inherit" });
 process.exit(r.status ?? 1);

@@ -34,19 +34,20 @@ await build({
   outdir: "dist",
   outExtension: { ".js": ".mjs" },
   // The core builds are loaded at run time by path; never inline them.
-  external: ["zeromq", "msgpackr", "playwright-core", "../core/index"],
+  packages: "external",
+  external: ["../core/index"],
 });
 
-// The library's Node entry and the command. Runtime dependencies stay
-// external (installed packages, not inlined copies).
-const nodeExternal = ["zeromq", "msgpackr", "valibot", "commander", "playwright-core"];
+// The library's Node entry and the command. Installed packages stay
+// packages (imported at run time, not inlined copies): esbuild's
+// `packages: "external"` rather than a list that must follow package.json.
 await build({
   ...common,
   platform: "node",
   target: "node20",
   entryPoints: { index: "adapters/node/index.ts" },
   outdir: "dist",
-  external: nodeExternal,
+  packages: "external",
 });
 await build({
   ...common,
@@ -54,7 +55,7 @@ await build({
   target: "node20",
   entryPoints: { cli: "app/cli.ts" },
   outdir: "dist",
-  external: nodeExternal,
+  packages: "external",
   banner: { js: "#!/usr/bin/env node" },
 });
 // The counting broker's worker thread is loaded by URL next to the bundle.

@@ -29,14 +29,11 @@ async function buildCli(root: string): Promise<string> {
   const cli = join(dir, "dist/cli.js");
   if (existsSync(cli)) return cli;
 
-  // Runtime dependencies stay external, as in the published build.
-  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
-  const external = [...Object.keys(pkg.dependencies ?? {}), "playwright-core"];
   // Build next to the final folder, then rename: whoever renames first wins.
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   const common = { bundle: true, format: "esm", sourcemap: true, logLevel: "warning", platform: "node", target: "node20" } as const;
   await build({ ...common, entryPoints: [join(root, "core/index.ts")], outfile: join(tmp, "dist/core.js"), platform: "neutral" });
-  await build({ ...common, entryPoints: { cli: join(root, "app/cli.ts") }, outdir: join(tmp, "dist"), external });
+  await build({ ...common, entryPoints: { cli: join(root, "app/cli.ts") }, outdir: join(tmp, "dist"), packages: "external" }); // installed packages stay packages, as in the published build
   copyFileSync(join(root, "adapters/node/broker-worker.mjs"), join(tmp, "dist/broker-worker.mjs"));
   mkdirSync(cache, { recursive: true });
   try {
