@@ -44,7 +44,7 @@ function sum(finals: Report[]): Outcome {
 }
 
 /** Run a cluster with `loggers`, kill `victim` once the files hold `killAt` of the records, check the totals. */
-async function run(ctx: Ctx, part: string, loggers: string[], victim: string, total: number): Promise<void> {
+async function run(ctx: Ctx, part: string, loggers: string[], victim: string, total: number, holdUntilKill = false): Promise<void> {
   const nodes: Record<string, NodeType> = { manager: "manager" };
   for (const l of loggers) nodes[l] = "logger";
   for (const w of WORKERS) nodes[w] = "worker";
@@ -52,7 +52,14 @@ async function run(ctx: Ctx, part: string, loggers: string[], victim: string, to
   const { proc, dir } = startCluster(ctx, {
     layout,
     scripts: ["log-flood.mjs"],
-    env: { FAULT_RECORDS: String(total / WORKERS.length), FAULT_WAIT_FOR: loggers.join(",") },
+    env: {
+      FAULT_RECORDS: String(total / WORKERS.length),
+      FAULT_WAIT_FOR: loggers.join(","),
+      // With a second logger: the workers pause at half their records until
+      // they see the victim go down, so records are certainly logged while it
+      // is down (on a fast machine they could all be written before the kill).
+      ...(holdUntilKill ? { FAULT_HOLD_AT: String(total / WORKERS.length / 2), FAULT_HOLD_FOR: victim } : {}),
+    },
   });
   // One receiver writes to logs/, several to logs/<name>/ (the supervisor's rule).
   const fileOf = (l: string) => join(dir, "logs", ...(loggers.length > 1 ? [l] : []), "fault.log");
@@ -126,6 +133,6 @@ export const loggerKill: Scenario = {
   async run(ctx) {
     const total = ctx.quick ? 200_000 : 1_000_000;
     await run(ctx, "a", ["logger"], "logger", total);
-    await run(ctx, "b", ["logger-1", "logger-2"], "logger-1", total);
+    await run(ctx, "b", ["logger-1", "logger-2"], "logger-1", total, true);
   },
 };

@@ -4,6 +4,9 @@
 //   FAULT_WAIT_FOR    comma-separated node names that must be up before the
 //                     first record (the loggers)
 //   FAULT_CHUNK       records per event-loop turn (default 500)
+//   FAULT_HOLD_AT, FAULT_HOLD_FOR   pause after FAULT_HOLD_AT records until
+//                     node FAULT_HOLD_FOR goes down (a scenario that kills a
+//                     logger then knows records are logged while it is down)
 // Records go to stream Fault::LOG (path "fault") as {worker, n} with n =
 // 0, 1, 2, ... per worker, so the files show exactly which records arrived,
 // and which twice. Reports (`FAULT {json}` lines, monotonic time t in ms):
@@ -28,6 +31,10 @@ export default function logFlood(node) {
   const total = Number(process.env.FAULT_RECORDS ?? "0");
   const chunk = Number(process.env.FAULT_CHUNK ?? "500");
   const waitFor = (process.env.FAULT_WAIT_FOR ?? "").split(",").filter(Boolean);
+  const holdAt = Number(process.env.FAULT_HOLD_AT ?? "0");
+  const holdFor = process.env.FAULT_HOLD_FOR;
+  let held = false;
+  let released = !holdFor;
   const up = new Set();
   let logged = 0;
   let started = false;
@@ -35,7 +42,12 @@ export default function logFlood(node) {
 
   const pump = () => {
     if (stopping || !node.running) return;
-    const end = total > 0 ? Math.min(total, logged + chunk) : logged + chunk;
+    if (!released && logged >= holdAt) {
+      held = true; // node_down of holdFor resumes
+      return;
+    }
+    let end = total > 0 ? Math.min(total, logged + chunk) : logged + chunk;
+    if (!released) end = Math.min(end, holdAt);
     for (; logged < end; logged++) {
       node.log("Fault::LOG", { worker: node.name, n: logged }, { path: "fault" });
       if (logged % 50_000 === 0 && logged > 0) say({ ev: "progress", logged });
@@ -80,7 +92,13 @@ export default function logFlood(node) {
     };
     connected();
   });
-  node.on("node_down", (name) => up.delete(name));
+  node.on("node_down", (name) => {
+    up.delete(name);
+    if (name === holdFor && !released) {
+      released = true;
+      if (held) setImmediate(pump);
+    }
+  });
   node.on("ready", maybeStart);
   // The stop begins with terminate(): no record after it.
   const terminate = node.terminate.bind(node);
