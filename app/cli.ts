@@ -39,6 +39,14 @@ const brokerTimeoutOption = () =>
     .argParser(secondsArg)
     .default(30);
 
+const OPTION_DEFAULTS = resolveOptions();
+
+function bytesArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < -1) throw new InvalidArgumentError("expected a size in bytes (a whole number; -1 = no setting)");
+  return n;
+}
+
 function endpointArg(value: string): string {
   if (!/^(tcp|ipc|inproc):\/\/.+/.test(value)) throw new InvalidArgumentError("expected a ZeroMQ endpoint such as tcp://127.0.0.1:5555");
   return value;
@@ -148,8 +156,25 @@ export function buildProgram(): Command {
         .default(DEFAULT_BROKER_ENGINE),
     )
     .option("--ipv6", "enable IPv6 on the broker sockets (ZMQ_IPV6)", false)
+    .option("--listen-xpub-sndbuf <bytes>", "listen_xpub_sndbuf: kernel send buffer towards each node (-1 = the OS's)", bytesArg, OPTION_DEFAULTS.listen_xpub_sndbuf)
+    .option("--rcv-maxmsgsize <bytes>", "rcv_maxmsgsize: cut off a peer that sends a larger frame (-1 = no limit)", bytesArg, OPTION_DEFAULTS.rcv_maxmsgsize)
     .action(async (opts) => {
-      const options = resolveOptions({ listen_xpub_endpoint: opts.listenXpub, listen_xsub_endpoint: opts.listenXsub, ipv6: opts.ipv6 });
+      let options;
+      try {
+        options = resolveOptions({
+          listen_xpub_endpoint: opts.listenXpub,
+          listen_xsub_endpoint: opts.listenXsub,
+          ipv6: opts.ipv6,
+          listen_xpub_sndbuf: opts.listenXpubSndbuf,
+          rcv_maxmsgsize: opts.rcvMaxmsgsize,
+          // The broker only forwards: max_message_size is the nodes' check.
+          max_message_size: -1,
+        });
+      } catch (err) {
+        process.stderr.write(`error: ${(err as Error).message.replace(/\n/g, "; ")}\n`);
+        process.exitCode = 1;
+        return;
+      }
       let broker;
       try {
         broker = await startBroker({ ...options, engine: opts.engine });
@@ -158,7 +183,12 @@ export function buildProgram(): Command {
         process.exitCode = 1;
         return;
       }
-      process.stdout.write(`broker listening: xpub ${broker.xpubEndpoint}, xsub ${broker.xsubEndpoint} (${broker.engine})\n`);
+      // Options away from their defaults, as the broker's XPUB holds them.
+      const extra = (["listen_xpub_sndbuf", "rcv_maxmsgsize"] as const)
+        .filter((k) => broker.socketOptions.xpub[k] !== OPTION_DEFAULTS[k])
+        .map((k) => `; ${k} ${broker.socketOptions.xpub[k]}`)
+        .join("");
+      process.stdout.write(`broker listening: xpub ${broker.xpubEndpoint}, xsub ${broker.xsubEndpoint} (${broker.engine}${extra})\n`);
       await new Promise<void>((resolveStop) => {
         const stop = () => {
           process.stderr.write("received termination signal\n");

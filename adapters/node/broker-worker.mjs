@@ -99,4 +99,12 @@ parentPort.on("message", async (m) => {
 // backend receives subscriptions -> frontend forwards them upstream.
 pump(xsub, xpub, 0, 6);
 pump(xpub, xsub, 4, 2);
-parentPort.postMessage({ type: "ready", xpub: xpub.lastEndpoint, xsub: xsub.lastEndpoint });
+// The options as libzmq holds them (read back, for Broker.socketOptions).
+const readBack = (sock, names) => Object.fromEntries(names.map((k) => [k, sock[k]]).filter(([, v]) => typeof v === "number" || typeof v === "boolean"));
+parentPort.postMessage({
+  type: "ready",
+  xpub: xpub.lastEndpoint,
+  xsub: xsub.lastEndpoint,
+  xpubOptions: readBack(xpub, Object.keys(xpubOptions)),
+  xsubOptions: readBack(xsub, Object.keys(xsubOptions)),
+});

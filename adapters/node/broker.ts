@@ -21,8 +21,8 @@ import * as zmq from "zeromq";
 import * as countingProxy from "./counting-proxy";
 import { BindError } from "./errors";
 import { socketGone } from "./socket-gone";
-import type { NodeOptions } from "./options";
-import { socketOptionsFor } from "./socket-options";
+import { resolveOptions, type NodeOptions } from "./options";
+import { readSocketOptions, socketOptionsFor, type SocketOptionValues } from "./socket-options";
 
 export type BrokerEngine = "native" | "counting" | "counting-js";
 
@@ -51,8 +51,10 @@ const STAT_NAMES: (keyof BrokerStats)[] = [
 
 export type BrokerOptions = Pick<
   NodeOptions,
-  "listen_xpub_endpoint" | "listen_xsub_endpoint" | "listen_xpub_nodrop" | "proxy_io_threads" | "ipv6" | "max_message_size"
-> & {
+  "listen_xpub_endpoint" | "listen_xsub_endpoint" | "listen_xpub_nodrop" | "proxy_io_threads" | "ipv6"
+> &
+  /** Absent: their defaults (options.ts). */
+  Partial<Pick<NodeOptions, "rcv_maxmsgsize" | "listen_xpub_sndbuf">> & {
   engine?: BrokerEngine;
   /**
    * ZMQ_LINGER of the broker's two sockets at stop: how long it keeps
@@ -69,6 +71,11 @@ export interface Broker {
   /** The endpoints actually bound (with the port chosen for `:*`). */
   readonly xpubEndpoint: string;
   readonly xsubEndpoint: string;
+  /**
+   * The two sockets' options by option name, read back from libzmq once
+   * set (kernel buffers and size limits cannot be observed otherwise).
+   */
+  readonly socketOptions: { xpub: SocketOptionValues; xsub: SocketOptionValues };
   /** The eight counters, or null for the native engine. */
   stats(): BrokerStats | null;
   /** Stop forwarding and close both sockets; idempotent. */
@@ -91,7 +98,7 @@ export const DEFAULT_BROKER_ENGINE: BrokerEngine = countingProxy.built() ? "coun
  */
 export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   const engine = opts.engine ?? DEFAULT_BROKER_ENGINE;
-  const o = opts as NodeOptions;
+  const o: NodeOptions = { ...resolveOptions(), ...opts };
   const xpubOptions = socketOptionsFor("broker_xpub", o);
   const xsubOptions = socketOptionsFor("broker_xsub", o);
   if (engine === "native") return startNative(opts, xpubOptions, xsubOptions);
@@ -131,6 +138,8 @@ async function startNative(
     }
   }
   const gone = Promise.all([socketGone(xsub), socketGone(xpub)]);
+  // Read before the proxy thread owns the sockets.
+  const socketOptions = { xpub: readSocketOptions("broker_xpub", xpub), xsub: readSocketOptions("broker_xsub", xsub) };
   const proxy = new zmq.Proxy(xsub, xpub);
   const done = proxy.run();
   let stopping: Promise<void> | undefined;
@@ -138,6 +147,7 @@ async function startNative(
     engine: "native",
     xpubEndpoint: xpub.lastEndpoint ?? opts.listen_xpub_endpoint,
     xsubEndpoint: xsub.lastEndpoint ?? opts.listen_xsub_endpoint,
+    socketOptions,
     stats: () => null,
     stop() {
       stopping ??= (async () => {
@@ -209,6 +219,7 @@ async function startCountingC(
     engine: "counting",
     xpubEndpoint: proxy.xpubEndpoint,
     xsubEndpoint: proxy.xsubEndpoint,
+    socketOptions: { xpub: readSocketOptions("broker_xpub", proxy.xpubOptions), xsub: readSocketOptions("broker_xsub", proxy.xsubOptions) },
     stats() {
       const c = proxy.stats();
       const s = {} as BrokerStats;
@@ -248,9 +259,9 @@ async function startCounting(
     },
   });
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
-  const bound = await new Promise<{ xpub: string; xsub: string }>((resolve, reject) => {
+  const bound = await new Promise<{ xpub: string; xsub: string; xpubOptions: object; xsubOptions: object }>((resolve, reject) => {
     worker.on("message", (m) => {
-      if (m.type === "ready") resolve({ xpub: m.xpub, xsub: m.xsub });
+      if (m.type === "ready") resolve(m);
       else if (m.type === "bind-error") reject(new BindError(m.which, m.endpoint, new Error(m.message), m.errno));
       else if (m.type === "error") process.stderr.write(m.message + "\n");
     });
@@ -262,6 +273,7 @@ async function startCounting(
     engine: "counting-js",
     xpubEndpoint: bound.xpub,
     xsubEndpoint: bound.xsub,
+    socketOptions: { xpub: readSocketOptions("broker_xpub", bound.xpubOptions), xsub: readSocketOptions("broker_xsub", bound.xsubOptions) },
     stats() {
       const s = {} as BrokerStats;
       STAT_NAMES.forEach((name, i) => (s[name] = counters[i]));

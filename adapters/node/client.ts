@@ -24,7 +24,7 @@ import { getRandomValues } from "node:crypto";
 import { makeNodeId } from "../../core/nodeid";
 import { resolveOptions, type NodeOptions, type NodeOptionsInput } from "./options";
 import { PubSubLink } from "./pubsub-link";
-import type { ZeekInput, ZeekValue } from "./codec/index";
+import { messageSize, oversizedDetail, type ZeekInput, type ZeekValue } from "./codec/index";
 import { codec as defaultCodec, type PayloadCodec } from "./wire";
 
 export interface ClientConfig {
@@ -94,7 +94,7 @@ export class Client extends EventEmitter {
     this.ready = new Promise((r) => (this.resolveReady = r));
     this.link = new PubSubLink(this.options, this.id, {
       onEvent: (m) => this.onEventMessage(m),
-      onSubscription: () => {}, // not a node: no membership to learn
+      onSubscription: (m) => void this.tooLarge("xpub", m), // not a node: no membership to learn
       onReady: () => {
         this.resolveReady();
         this.emit("ready");
@@ -196,6 +196,7 @@ export class Client extends EventEmitter {
   private onEventMessage(msg: Buffer[]): void {
     if (msg.length !== 4) return this.reject(`xsub: expected 4 frames, got ${msg.length}`);
     if (msg[1].equals(this.idBytes)) return; // never our own publishes
+    if (this.tooLarge("xsub", msg)) return;
     const topic = msg[0].toString("utf8");
     if (!msg[2].equals(this.formatBytes)) return this.reject(`xsub: unknown event format on ${topic}`);
     let ev;
@@ -212,6 +213,16 @@ export class Client extends EventEmitter {
     } catch (err) {
       this.report(`handler for ${ev.name} failed: ${(err as Error).stack ?? err}`);
     }
+  }
+
+  /** max_message_size, as a node applies it: over it, counted and dropped. */
+  private tooLarge(socket: string, msg: Buffer[]): boolean {
+    const max = this.options.max_message_size;
+    if (max < 0) return false;
+    const size = messageSize(msg);
+    if (size <= max) return false;
+    this.reject(`${socket}: message too large (${oversizedDetail(size, max)})`);
+    return true;
   }
 
   private reject(why: string): void {

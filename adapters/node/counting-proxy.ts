@@ -17,7 +17,7 @@ interface Addon {
     xsubEndpoint: string,
     xpubOptions: [number, number][],
     xsubOptions: [number, number][],
-  ): { handle: object; xpub: string; xsub: string };
+  ): { handle: object; xpub: string; xsub: string; xpubOptions: [number, number][]; xsubOptions: [number, number][] };
   run(handle: object): Promise<void>;
   stats(handle: object): number[];
   stop(handle: object): void;
@@ -26,6 +26,7 @@ interface Addon {
 /** zeromq.js socket property -> ZMQ_* option number (zmq.h), for the options the broker's sockets take. */
 const ZMQ_OPTION: Record<string, number> = {
   linger: 17, // ZMQ_LINGER
+  sendBufferSize: 11, // ZMQ_SNDBUF
   maxMessageSize: 22, // ZMQ_MAXMSGSIZE (int64)
   sendHighWaterMark: 23, // ZMQ_SNDHWM
   receiveHighWaterMark: 24, // ZMQ_RCVHWM
@@ -78,9 +79,22 @@ function zmqOptions(options: Record<string, unknown>): [number, number][] {
   });
 }
 
+/** [ZMQ_*, value] pairs back to zeromq.js property names (the options as libzmq holds them). */
+function propertyValues(pairs: [number, number][]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [opt, value] of pairs) {
+    const name = Object.keys(ZMQ_OPTION).find((k) => ZMQ_OPTION[k] === opt);
+    if (name) out[name] = value;
+  }
+  return out;
+}
+
 export interface NativeProxy {
   xpubEndpoint: string;
   xsubEndpoint: string;
+  /** The sockets' options read back once set, by zeromq.js property name. */
+  xpubOptions: Record<string, number>;
+  xsubOptions: Record<string, number>;
   /** Resolves once the loop ended and both sockets are closed (after their linger). */
   done: Promise<void>;
   stats(): number[];
@@ -106,6 +120,8 @@ export function openNativeProxy(
   return {
     xpubEndpoint: opened.xpub,
     xsubEndpoint: opened.xsub,
+    xpubOptions: propertyValues(opened.xpubOptions),
+    xsubOptions: propertyValues(opened.xsubOptions),
     done,
     stats: () => a.stats(handle),
     stop: () => a.stop(handle),

@@ -24,6 +24,7 @@ import {
   CHANNEL_LOG,
   CHANNEL_XPUB,
   CHANNEL_XSUB,
+  MALFORMED_OVERSIZED,
   MALFORMED_UNDECODABLE,
   MALFORMED_UNKNOWN_FORMAT,
   OUT_CLUSTER_LOG,
@@ -56,6 +57,8 @@ import {
   flattenLogRecord,
   logFieldsFromRecord,
   logFieldsFromSchema,
+  messageSize,
+  oversizedDetail,
   time,
   type LogSchema,
   type ZeekInput,
@@ -681,10 +684,26 @@ export class ClusterNode extends EventEmitter {
     });
   }
 
+  /**
+   * max_message_size: a message over it is counted in msg_errors, reported
+   * and dropped here, after libzmq has read it whole (rcv_maxmsgsize, well
+   * above, is libzmq's own cut-off), so its connection and everything else
+   * on it are kept. Ours: upstream takes messages of any size.
+   */
+  private tooLarge(channel: number, msg: Buffer[]): boolean {
+    const max = this.options.max_message_size;
+    if (max < 0) return false;
+    const size = messageSize(msg);
+    if (size <= max) return false;
+    this.api.reportMalformed(this.core.h, channel, MALFORMED_OVERSIZED, oversizedDetail(size, max), "");
+    return true;
+  }
+
   // Subscription frames from the broker (ZeroMQ.cc's XPUB handler).
   private onXpubMessage(msg: Buffer[]): void {
     const h = this.core.h;
     if (!this.api.checkFrames(h, CHANNEL_XPUB, msg.length)) return this.core.settle();
+    if (this.tooLarge(CHANNEL_XPUB, msg)) return this.core.settle();
     const frame = msg[0];
     if (frame.length === 0 || (frame[0] !== 0 && frame[0] !== 1)) return; // upstream ignores these silently
     const topic = frame.toString("utf8", 1);
@@ -721,6 +740,7 @@ export class ClusterNode extends EventEmitter {
     if (!this.api.checkFrames(h, CHANNEL_XSUB, msg.length)) return this.core.settle();
     // Never deliver our own events back to us (frame 1 is the sender).
     if (msg[1].equals(this.nodeIdBytes)) return;
+    if (this.tooLarge(CHANNEL_XSUB, msg)) return this.core.settle();
     const topic = msg[0].toString("utf8");
     if (!msg[2].equals(this.eventFormatBytes)) {
       this.api.reportMalformed(h, CHANNEL_XSUB, MALFORMED_UNKNOWN_FORMAT, printable(msg[2]), this.codec.eventFormat);
@@ -781,6 +801,7 @@ export class ClusterNode extends EventEmitter {
   private onLogMessage(msg: Buffer[]): void {
     const h = this.core.h;
     if (!this.api.checkFrames(h, CHANNEL_LOG, msg.length)) return this.core.settle();
+    if (this.tooLarge(CHANNEL_LOG, msg)) return this.core.settle();
     if (msg[2].toString("utf8") !== this.codec.logFormat) {
       this.api.reportMalformed(h, CHANNEL_LOG, MALFORMED_UNKNOWN_FORMAT, printable(msg[2]), this.codec.logFormat);
       return this.core.settle();

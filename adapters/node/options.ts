@@ -17,6 +17,7 @@ import {
   number,
   optional,
   pattern,
+  refineField,
   patternOrEmpty,
   strictObject,
   string,
@@ -125,14 +126,49 @@ const entries = {
    */
   log_ack_window: withDefault(int({ min: 1 }), 64),
   /**
-   * max_message_size (ours; libzmq's ZMQ_MAXMSGSIZE on every receiving socket):
-   * a peer sending a larger message is disconnected by libzmq before it is
-   * buffered. Default 64 MiB, Zeek's Log::max_log_record_size; -1 = no limit.
+   * max_message_size (ours): the largest message (all its frames together,
+   * in bytes) a node takes from any of its sockets. A larger one is dropped,
+   * counted in msg_errors and reported (`[zeromq] <socket>: error: message
+   * too large (...)`); the connection it came on, and everything else sent
+   * on it, is kept. Default 64 MiB, Zeek's Log::max_log_record_size; -1 = no
+   * limit. The broker forwards without looking; every receiving node checks.
    */
   max_message_size: withDefault(int({ min: -1 }), 64 * 1024 * 1024),
+  /**
+   * rcv_maxmsgsize (ours; libzmq's ZMQ_MAXMSGSIZE on every receiving socket,
+   * the broker's too): a peer that sends a single frame larger than this is
+   * disconnected by libzmq before the frame is buffered. That bounds the
+   * memory a hostile peer can make a process allocate, but nothing counts
+   * such a frame (libzmq reports only the disconnect) and the rest of that
+   * connection's traffic in flight is lost, so it sits well above
+   * max_message_size: messages between the two are read, counted and
+   * dropped. Default 256 MiB (4x max_message_size); -1 = no limit; it must
+   * not be below max_message_size.
+   */
+  rcv_maxmsgsize: withDefault(int({ min: -1 }), 256 * 1024 * 1024),
+  /**
+   * listen_xpub_sndbuf (ours; ZMQ_SNDBUF on the broker's XPUB, as
+   * xpub_sndbuf is on a node's): the kernel send buffer of each of the
+   * broker's connections to a node. -1 = the OS's, which Linux grows up to
+   * net.ipv4.tcp_wmem's maximum (4 MB here), as upstream leaves it. What a
+   * slow node has not read yet waits there, in front of anything sent to it
+   * later: a small buffer here and a small xsub_rcvbuf on the nodes bound
+   * how long a message to an overloaded node waits (docs/reliability.md §5).
+   * Default -1.
+   */
+  listen_xpub_sndbuf: withDefault(int({ min: -1 }), -1),
 };
 
-export const nodeOptionsSchema = strictObject(entries);
+/**
+ * rcv_maxmsgsize below max_message_size would cut off, uncounted, messages
+ * that max_message_size promises to count (-1 = no limit on either).
+ */
+export const nodeOptionsSchema = refineField(
+  strictObject(entries),
+  "rcv_maxmsgsize",
+  (o) => o.rcv_maxmsgsize < 0 || o.max_message_size < 0 || o.rcv_maxmsgsize >= o.max_message_size,
+  "-1 (no limit) or at least max_message_size (raise both together: libzmq cuts off, uncounted, the frames above it)",
+);
 
 /** Options as a user writes them (everything optional). */
 export type NodeOptionsInput = ObjectIn<typeof entries>;
@@ -156,3 +192,4 @@ export function resolveOptions(input: NodeOptionsInput = {}): NodeOptions {
   if (!r.success) throw new OptionsError(`invalid zeromq options:\n${formatIssues(r)}`);
   return r.data as NodeOptions;
 }
+

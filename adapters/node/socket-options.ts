@@ -29,6 +29,7 @@ export const SOCKET_OPTION_TABLE: readonly Mapping[] = [
   { option: "log_rcvhwm", zmq: "ZMQ_RCVHWM", property: "receiveHighWaterMark", roles: ["pull"] },
   { option: "log_rcvbuf", zmq: "ZMQ_RCVBUF", property: "receiveBufferSize", roles: ["pull"] },
   { option: "listen_xpub_nodrop", zmq: "ZMQ_XPUB_NODROP", property: "noDrop", roles: ["broker_xpub"] },
+  { option: "listen_xpub_sndbuf", zmq: "ZMQ_SNDBUF", property: "sendBufferSize", roles: ["broker_xpub"] },
   {
     option: "ipv6",
     zmq: "ZMQ_IPV6",
@@ -36,7 +37,7 @@ export const SOCKET_OPTION_TABLE: readonly Mapping[] = [
     roles: ["xpub", "xsub", "push", "pull", "broker_xpub", "broker_xsub"],
   },
   {
-    option: "max_message_size",
+    option: "rcv_maxmsgsize",
     zmq: "ZMQ_MAXMSGSIZE",
     property: "maxMessageSize",
     roles: ["xpub", "xsub", "pull", "broker_xpub", "broker_xsub"],
@@ -52,14 +53,17 @@ export function socketOptionsFor(role: SocketRole, opts: NodeOptions): Record<st
   return out;
 }
 
+/** Socket options read back, by upstream (or our) option name. */
+export type SocketOptionValues = Partial<Record<keyof NodeOptions, number | boolean>>;
+
 /**
  * Read the table's options back from a live socket, by upstream option name
  * (e.g. `{ log_sndbuf: 65536, ... }`). Kernel-side options (buffers) and
  * HWMs cannot be observed otherwise; libzmq's write-only ones (XPUB_NODROP)
  * read back as undefined in zeromq.js and are left out.
  */
-export function readSocketOptions(role: SocketRole, socket: object): Partial<Record<keyof NodeOptions, number | boolean>> {
-  const out: Partial<Record<keyof NodeOptions, number | boolean>> = {};
+export function readSocketOptions(role: SocketRole, socket: object): SocketOptionValues {
+  const out: SocketOptionValues = {};
   for (const m of SOCKET_OPTION_TABLE) {
     if (!m.roles.includes(role)) continue;
     const v = (socket as Record<string, unknown>)[m.property];

@@ -249,6 +249,12 @@ export function refine<I, O>(schema: Schema<I, O>, ok: (x: O) => boolean, messag
   return v.pipe(schema, v.check(ok, message)) as Schema<I, O>;
 }
 
+/** A check across an object's fields, reported as an issue of field `key` (zod's refine with a path). */
+export function refineField<I, O extends object>(schema: Schema<I, O>, key: keyof O & string, ok: (x: O) => boolean, message: string): Schema<I, O> {
+  const check = v.forward(v.check((x: Record<string, unknown>) => ok(x as O), message), [key] as never);
+  return v.pipe(schema as never, check as never) as unknown as Schema<I, O>;
+}
+
 /** Issues with their path as property keys (zod's `issue.path`). */
 export function issuesOf(input: unknown, schema: Schema<unknown, unknown>) {
   const r = v.safeParse(schema, input);

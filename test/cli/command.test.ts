@@ -141,6 +141,27 @@ describe("zmq-cluster cluster", () => {
   });
 });
 
+describe("zmq-cluster proxy options", () => {
+  it("--listen-xpub-sndbuf and --rcv-maxmsgsize reach the broker's sockets (read back, in the listening line)", async () => {
+    const proxy = spawn(
+      process.execPath,
+      [await scenarioCli(), "proxy", "--listen-xpub", "tcp://127.0.0.1:*", "--listen-xsub", "tcp://127.0.0.1:*", "--listen-xpub-sndbuf", "16384", "--rcv-maxmsgsize", "100000"],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    const out: string[] = [];
+    createInterface({ input: proxy.stdout! }).on("line", (l) => out.push(l));
+    const exit = new Promise<number | null>((r) => proxy.once("exit", (c) => r(c)));
+    try {
+      await until(() => out.some((l) => l.startsWith("broker listening")), "the proxy to listen", () => out);
+      expect(out[0]).toMatch(/^broker listening: .* \(counting; listen_xpub_sndbuf 16384; rcv_maxmsgsize 100000\)$/);
+      proxy.kill("SIGTERM");
+      expect(await exit).toBe(0);
+    } finally {
+      if (proxy.exitCode === null) proxy.kill("SIGKILL");
+    }
+  });
+});
+
 describe("zmq-cluster errors", () => {
   const cases: [string, unknown, RegExp][] = [
     ["an unknown node type", { nodes: { manager: { node_type: "boss" } } }, /\$\.nodes\.manager\.node_type: .*manager.*logger.*proxy.*worker/],
@@ -179,7 +200,7 @@ describe("zmq-cluster errors", () => {
 
   it("unknown flags and bad values are errors with a usage hint; --help works for each command", async () => {
     const cli = await scenarioCli();
-    for (const args of [["cluster", "--bogus"], ["cluster", "--log-format", "xml"], ["proxy", "--listen-xpub", "nonsense"], ["run"]]) {
+    for (const args of [["cluster", "--bogus"], ["cluster", "--log-format", "xml"], ["proxy", "--listen-xpub", "nonsense"], ["proxy", "--listen-xpub-sndbuf", "-5"], ["proxy", "--rcv-maxmsgsize", "1.5"], ["run"]]) {
       const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 30_000 });
       expect(r.status, args.join(" ")).not.toBe(0);
       expect(r.stderr, args.join(" ")).toMatch(/error: /);

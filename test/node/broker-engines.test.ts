@@ -14,7 +14,10 @@ import { freePort } from "../helpers/ports";
 const brokers: Broker[] = [];
 const sockets: zmq.Socket[] = [];
 
-async function broker(engine: BrokerEngine, extra: { listen_xpub_nodrop?: boolean; linger_ms?: number } = {}): Promise<Broker> {
+async function broker(
+  engine: BrokerEngine,
+  extra: { listen_xpub_nodrop?: boolean; linger_ms?: number; listen_xpub_sndbuf?: number; rcv_maxmsgsize?: number } = {},
+): Promise<Broker> {
   const ep = await brokerEndpoints();
   const b = await startBroker({
     engine,
@@ -23,8 +26,9 @@ async function broker(engine: BrokerEngine, extra: { listen_xpub_nodrop?: boolea
     listen_xpub_nodrop: extra.listen_xpub_nodrop ?? true,
     proxy_io_threads: 1,
     ipv6: false,
-    max_message_size: -1,
     linger_ms: extra.linger_ms ?? 0,
+    ...(extra.listen_xpub_sndbuf !== undefined ? { listen_xpub_sndbuf: extra.listen_xpub_sndbuf } : {}),
+    ...(extra.rcv_maxmsgsize !== undefined ? { rcv_maxmsgsize: extra.rcv_maxmsgsize } : {}),
   });
   brokers.push(b);
   return b;
@@ -91,6 +95,26 @@ describe("broker engines", () => {
   }
 
   for (const engine of ["counting", "counting-js", "native"] as const) {
+    it(`${engine}: listen_xpub_sndbuf and rcv_maxmsgsize are set on the broker's sockets (read back); a larger frame cuts its sender off`, async () => {
+      try {
+        const d = await broker(engine);
+        expect(d.socketOptions.xpub.listen_xpub_sndbuf).toBe(-1); // the OS's, as upstream
+        expect([d.socketOptions.xpub.rcv_maxmsgsize, d.socketOptions.xsub.rcv_maxmsgsize]).toEqual([256 * 1024 * 1024, 256 * 1024 * 1024]);
+        const b = await broker(engine, { listen_xpub_sndbuf: 16384, rcv_maxmsgsize: 4096 });
+        expect(b.socketOptions.xpub.listen_xpub_sndbuf).toBe(16384);
+        expect([b.socketOptions.xpub.rcv_maxmsgsize, b.socketOptions.xsub.rcv_maxmsgsize]).toEqual([4096, 4096]);
+        const { pub, sub } = await peers(b, "t.");
+        const cut = new Promise<void>((resolve) => pub.events.on("disconnect", () => resolve()));
+        await pub.send(["t.big", "x".repeat(8000)]);
+        await cut;
+        // The publisher reconnects; the subscriber gets what fits, not the big one.
+        await pub.send(["t.small", "x"]);
+        expect((await sub.receive()).map(String)).toEqual(["t.small", "x"]);
+      } finally {
+        await cleanup();
+      }
+    });
+
     it(`${engine}: stops while blocked on a full XPUB_NODROP pipe, and its ports are free afterwards`, async () => {
       try {
         const b = await broker(engine, { listen_xpub_nodrop: true, linger_ms: 0 });
@@ -124,7 +148,6 @@ describe("broker engines", () => {
           listen_xpub_nodrop: true,
           proxy_io_threads: 1,
           ipv6: false,
-          max_message_size: -1,
           linger_ms: 0,
         });
         brokers.push(again);
@@ -148,7 +171,6 @@ describe("broker engines", () => {
           listen_xpub_nodrop: true,
           proxy_io_threads: 1,
           ipv6: false,
-          max_message_size: -1,
         }),
       ).rejects.toThrow(`ZeroMQ: Failed to bind xsub socket tcp://127.0.0.1:${port}: Address already in use (98)`);
       // The XPUB it had bound first was closed again.

@@ -41,7 +41,6 @@ function broker(layout: ClusterLayoutInput): { start(): Promise<Broker>; stop():
         listen_xpub_nodrop: true,
         proxy_io_threads: 1,
         ipv6: false,
-        max_message_size: -1,
         linger_ms: 0,
       });
       return b;

@@ -1,6 +1,6 @@
 // The flow-control options, each by its effect on real sockets: HWMs,
 // XPUB_NODROP on both sides, the OnLoop queue bound, the receive loop's
-// yield, kernel buffers (read back) and ZMQ_MAXMSGSIZE.
+// yield, kernel buffers (read back), max_message_size and ZMQ_MAXMSGSIZE.
 //
 // A stalled receiver is this process blocked in spawnSync while a Python
 // publisher floods the broker (helpers/flood.ts): libzmq's I/O threads and
@@ -8,7 +8,7 @@
 // receiver that cannot keep up, and the backlog is complete when it reads.
 import * as zmq from "zeromq";
 import { describe, expect, it } from "vitest";
-import { startBroker, type Broker, type ClusterNode, type NodeOptionsInput } from "../../adapters/node/index";
+import { Client, startBroker, type Broker, type ClusterNode, type NodeOptionsInput } from "../../adapters/node/index";
 import { codec } from "../../adapters/node/wire";
 import { makeLayout } from "../helpers/cluster";
 import { floodSync } from "../helpers/flood";
@@ -48,7 +48,6 @@ async function flow(rOptions: NodeOptionsInput, sOptions: NodeOptionsInput = {},
     listen_xpub_nodrop,
     proxy_io_threads: 1,
     ipv6: false,
-    max_message_size: -1,
     linger_ms: 0,
   });
   t.cleanup(() => broker.stop());
@@ -212,30 +211,89 @@ describe("flow-control options", () => {
     expect(node.socketOptions()[role]![option]).toBe(131072);
   });
 
-  it("max_message_size: a larger message is refused by libzmq (the peer is disconnected); smaller ones pass", async () => {
-    const layout = await makeLayout({ logger: "logger", "worker-1": "worker" });
-    const logger = await t.start({ layout, name: "logger", options: { max_message_size: 4096 } });
-    expect(logger.socketOptions().pull!.max_message_size).toBe(4096);
-    const header = { stream: "Test::LOG", writer: "Log::WRITER_ASCII", filter: "default", path: "test", fields: [{ name: "s", type: "string", optional: false }] };
-    const batch = (s: string) => ["log-write", "zeromq_raw_peer", codec.logFormat, codec.encodeLogBatch(header, [[s]])];
+  const logHeader = { stream: "Test::LOG", writer: "Log::WRITER_ASCII", filter: "default", path: "test", fields: [{ name: "s", type: "string", optional: false }] };
+  const logBatch = (s: string) => ["log-write", "zeromq_raw_peer", codec.logFormat, codec.encodeLogBatch(logHeader, [[s]])];
+
+  /** A raw PUSH connected to the logger's PULL; `disconnects()` counts what libzmq cut off. */
+  function rawPush(port: number): { push: zmq.Push; disconnects: () => number; disconnected: Promise<void> } {
     const push = new zmq.Push({ linger: 0 });
     t.cleanup(() => push.close());
-    const events: string[] = [];
+    let n = 0;
     const disconnected = new Promise<void>((resolve) =>
       push.events.on("disconnect", () => {
-        events.push("disconnect");
+        n++;
         resolve();
       }),
     );
-    push.connect(`tcp://127.0.0.1:${layout.nodes.logger.p}`);
-    await push.send(batch("big" + "x".repeat(8000)));
-    // libzmq on the logger drops the connection of a peer that sends more
-    // than max_message_size; the PUSH reconnects, the small one passes.
-    await disconnected;
-    await push.send(batch("small"));
+    push.connect(`tcp://127.0.0.1:${port}`);
+    return { push, disconnects: () => n, disconnected };
+  }
+
+  it("max_message_size: a larger log batch is counted in msg_errors and dropped; the connection and the batches around it are kept", async () => {
+    const layout = await makeLayout({ logger: "logger", "worker-1": "worker" });
+    const logger = await t.start({ layout, name: "logger", options: { max_message_size: 4096 } });
     const r = t.reports(logger);
     const got = () => r.logs.filter((b) => b.header.stream === "Test::LOG").flatMap((b) => b.records.map((rec) => String(rec[0])));
+    const raw = rawPush(layout.nodes.logger.p!);
+    await raw.push.send(logBatch("before"));
+    await raw.push.send(logBatch("big" + "x".repeat(8000)));
+    await raw.push.send(logBatch("after"));
+    await waitFor(logger, "log", () => got().length >= 2, 10_000, "the two small batches", got);
+    expect(got()).toEqual(["before", "after"]);
+    expect(logger.counters().msg_errors).toBe(1);
+    expect(r.diagnostics.filter((l) => l.includes("message too large"))).toEqual([
+      expect.stringMatching(/^\[zeromq\] log: error: message too large \(\d+ bytes, max_message_size 4096\)$/),
+    ]);
+    expect(raw.disconnects()).toBe(0);
+    // The default lets the same batch through.
+    await logger.terminate();
+    const dflt = await t.start({ layout, name: "logger" });
+    const d = t.reports(dflt);
+    const raw2 = rawPush(layout.nodes.logger.p!);
+    await raw2.push.send(logBatch("big" + "x".repeat(8000)));
+    await waitFor(dflt, "log", () => d.logs.some((b) => b.header.stream === "Test::LOG"), 10_000, "the big batch");
+    expect(dflt.counters().msg_errors).toBe(0);
+  });
+
+  it("max_message_size: a larger event is counted on the node's XSUB and a Client's alike; smaller ones pass", async () => {
+    const f = await flow({ max_message_size: 4096 });
+    const client = new Client({ options: { connect_xpub_endpoint: f.xsub, connect_xsub_endpoint: f.xpub, max_message_size: 4096 } });
+    t.cleanup(() => client.close());
+    const clientGot: string[] = [];
+    const clientErrors: string[] = [];
+    client.on("error", (m: string) => clientErrors.push(m));
+    client.onEvent("Test::sized", (s) => clientGot.push(String(s).slice(0, 5)));
+    client.subscribe(TOPIC);
+    await client.start();
+    await client.ready; // its probe came back: TOPIC, subscribed before it, is at the broker
+    const rGot: string[] = [];
+    f.r.onEvent("Test::sized", (s) => rGot.push(String(s).slice(0, 5)));
+    f.s.publish(TOPIC, "Test::sized", "small");
+    f.s.publish(TOPIC, "Test::sized", "large" + "x".repeat(8000));
+    f.s.publish(TOPIC, "Test::sized", "last!");
+    await waitFor(f.r, "event", () => rGot.length >= 2, 10_000, "r's two small events", () => rGot);
+    await waitFor(client, "event", () => clientGot.length >= 2, 10_000, "the client's two small events", () => clientGot);
+    expect(rGot).toEqual(["small", "last!"]);
+    expect(clientGot).toEqual(["small", "last!"]);
+    expect(f.r.counters().msg_errors).toBe(1);
+    expect(client.counters().msg_errors).toBe(1);
+    expect(t.reports(f.r).diagnostics.some((l) => /^\[zeromq\] xsub: error: message too large \(\d+ bytes, max_message_size 4096\)$/.test(l))).toBe(true);
+    expect(clientErrors).toEqual([expect.stringMatching(/^xsub: message too large \(\d+ bytes, max_message_size 4096\)$/)]);
+  });
+
+  it("rcv_maxmsgsize: libzmq cuts off a peer that sends a larger frame (uncounted); the peer reconnects and smaller ones pass", async () => {
+    const layout = await makeLayout({ logger: "logger", "worker-1": "worker" });
+    const logger = await t.start({ layout, name: "logger", options: { max_message_size: 1024, rcv_maxmsgsize: 4096 } });
+    expect(logger.socketOptions().pull!.rcv_maxmsgsize).toBe(4096);
+    const r = t.reports(logger);
+    const got = () => r.logs.filter((b) => b.header.stream === "Test::LOG").flatMap((b) => b.records.map((rec) => String(rec[0])));
+    const raw = rawPush(layout.nodes.logger.p!);
+    await raw.push.send(logBatch("mid" + "x".repeat(2000))); // over max_message_size: counted
+    await raw.push.send(logBatch("big" + "x".repeat(8000))); // over rcv_maxmsgsize: cut off
+    await raw.disconnected;
+    await raw.push.send(logBatch("small"));
     await waitFor(logger, "log", () => got().length > 0, 10_000, "a Test::LOG batch", got);
     expect(got()).toEqual(["small"]);
+    expect(logger.counters().msg_errors).toBe(1);
   });
 });

@@ -37,6 +37,8 @@ const optionCases: [string, string][] = [
   ["{\"log_ack_timeout\":0}", "invalid zeromq options:\nlog_ack_timeout: Too small: expected number to be >0"],
   ["null", "invalid zeromq options:\noption: Invalid input: expected object, received null"],
   ["[]", "invalid zeromq options:\noption: Invalid input: expected object, received array"],
+  ["{\"rcv_maxmsgsize\":10}", "invalid zeromq options:\nrcv_maxmsgsize: -1 (no limit) or at least max_message_size (raise both together: libzmq cuts off, uncounted, the frames above it)"],
+  ["{\"max_message_size\":1000000000}", "invalid zeromq options:\nrcv_maxmsgsize: -1 (no limit) or at least max_message_size (raise both together: libzmq cuts off, uncounted, the frames above it)"],
   ["\"s\"", "invalid zeromq options:\noption: Invalid input: expected object, received string"],
   ["{\"a\":1,\"b\":2}", "invalid zeromq options:\noption: Unrecognized keys: \"a\", \"b\""],
   ["{\"xpub_sndhwm\":-5,\"nope\":1,\"linger_ms\":\"x\"}", "invalid zeromq options:\nlinger_ms: Invalid input: expected number, received string\nxpub_sndhwm: 0 (unlimited) or a positive high-water mark\noption: Unrecognized key: \"nope\""],
@@ -51,6 +53,7 @@ const layoutCases: [string, string][] = [
   ["{\"nodes\":{\"manager\":{\"node_type\":\"manager\"}},\"zeromq\":null}", "layout: $.zeromq: Invalid input: expected object, received null"],
   ["{\"nodes\":{\"manager\":{\"node_type\":\"manager\"}},\"zeromq\":{\"a\":1,\"b\":2,\"xpub_sndhwm\":\"x\"}}", "layout: $.zeromq.xpub_sndhwm: Invalid input: expected number, received string\nlayout: $.zeromq: Unrecognized keys: \"a\", \"b\""],
   ["{\"nodes\":{\"manager\":{\"node_type\":\"manager\"}},\"zeromq\":{\"connect_log_endpoints\":[\"tcp://a\",\"b\"]}}", "layout: $.zeromq.connect_log_endpoints[1]: a ZeroMQ endpoint such as tcp://127.0.0.1:5556"],
+  ["{\"nodes\":{\"manager\":{\"node_type\":\"manager\"}},\"zeromq\":{\"rcv_maxmsgsize\":5}}", "layout: $.zeromq.rcv_maxmsgsize: -1 (no limit) or at least max_message_size (raise both together: libzmq cuts off, uncounted, the frames above it)"],
   ["{\"nodes\":{\"manager\":{\"node_type\":\"manager\"}},\"extra\":1}", "layout: $: Unrecognized key: \"extra\""],
   ["{\"nodes\":{\"manager\":{\"node_type\":\"boss\"}}}", "layout: $.nodes.manager.node_type: Invalid option: expected one of \"manager\"|\"logger\"|\"proxy\"|\"worker\""],
   ["{\"nodes\":{\"manager\":{}}}", "layout: $.nodes.manager.node_type: Invalid option: expected one of \"manager\"|\"logger\"|\"proxy\"|\"worker\""],
@@ -111,7 +114,7 @@ describe("option and layout error texts", () => {
 describe("option and layout values", () => {
   it("defaults: every option, in upstream's order", () => {
     expect(resolveOptions()).toStrictEqual(
-      { "connect_xpub_endpoint":  "tcp://127.0.0.1:5556", "connect_xsub_endpoint":  "tcp://127.0.0.1:5555", "proxy_io_threads":  2, "listen_xsub_endpoint":  "tcp://127.0.0.1:5556", "listen_xpub_endpoint":  "tcp://127.0.0.1:5555", "linger_ms":  500, "xpub_sndhwm":  1000, "xpub_sndbuf":  -1, "xsub_rcvhwm":  1000, "xsub_rcvbuf":  -1, "onloop_queue_hwm":  10000, "log_immediate":  false, "log_sndhwm":  1000, "log_rcvhwm":  1000, "log_sndbuf":  -1, "log_rcvbuf":  -1, "ipv6":  false, "connect_xpub_nodrop":  true, "listen_xpub_nodrop":  true, "poll_max_messages":  100, "debug_flags":  0, "hello_expiration":  10, "node_topic_prefix":  "zeek.cluster.node", "nodeid_topic_prefix":  "zeek.cluster.nodeid", "internal_topic_prefix":  "zeek.zeromq.internal.", "write_buffer_size":  1000, "flush_interval":  1, "log_acks":  false, "log_ack_timeout":  5, "log_ack_window":  64, "max_message_size":  67108864 },
+      { "connect_xpub_endpoint":  "tcp://127.0.0.1:5556", "connect_xsub_endpoint":  "tcp://127.0.0.1:5555", "proxy_io_threads":  2, "listen_xsub_endpoint":  "tcp://127.0.0.1:5556", "listen_xpub_endpoint":  "tcp://127.0.0.1:5555", "linger_ms":  500, "xpub_sndhwm":  1000, "xpub_sndbuf":  -1, "xsub_rcvhwm":  1000, "xsub_rcvbuf":  -1, "onloop_queue_hwm":  10000, "log_immediate":  false, "log_sndhwm":  1000, "log_rcvhwm":  1000, "log_sndbuf":  -1, "log_rcvbuf":  -1, "ipv6":  false, "connect_xpub_nodrop":  true, "listen_xpub_nodrop":  true, "poll_max_messages":  100, "debug_flags":  0, "hello_expiration":  10, "node_topic_prefix":  "zeek.cluster.node", "nodeid_topic_prefix":  "zeek.cluster.nodeid", "internal_topic_prefix":  "zeek.zeromq.internal.", "write_buffer_size":  1000, "flush_interval":  1, "log_acks":  false, "log_ack_timeout":  5, "log_ack_window":  64, "max_message_size":  67108864, "rcv_maxmsgsize":  268435456, "listen_xpub_sndbuf":  -1 },
     );
     expect(Object.keys(resolveOptions())).toEqual(Object.keys(resolveOptions({})));
   });

@@ -21,7 +21,6 @@ async function externalBroker(endpoints: { listen_xpub_endpoint?: string; listen
     listen_xpub_nodrop: true,
     proxy_io_threads: 1,
     ipv6: false,
-    max_message_size: -1,
   });
   t.cleanup(() => b.stop());
   return b;

@@ -64,6 +64,18 @@ export function unsubscriptionFrame(topic: string): Buffer {
   return Buffer.concat([Buffer.of(0x00), text(topic)]);
 }
 
+/** A received message's size as max_message_size measures it: the bytes of all its frames. */
+export function messageSize(frames: readonly Uint8Array[]): number {
+  let n = 0;
+  for (let i = 0; i < frames.length; i++) n += frames[i]!.length;
+  return n;
+}
+
+/** What goes in the parentheses of `[zeromq] <channel>: error: message too large (...)`. */
+export function oversizedDetail(size: number, max: number): string {
+  return `${size} bytes, max_message_size ${max}`;
+}
+
 /** `[zeromq] <channel>: error: expected N part(s), have M!` (ZeroMQ.cc I/O thread). */
 export function frameCountText(channel: Channel, frames: number): string {
   const want = channel === "xpub" ? 1 : 4;

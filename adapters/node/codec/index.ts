@@ -87,6 +87,8 @@ export {
   parseLogMessage,
   parseSubscription,
   frameCountText,
+  messageSize,
+  oversizedDetail,
   wrongEventFormatText,
   undecodableEventText,
   wrongLogFormatText,

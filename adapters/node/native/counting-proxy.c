@@ -197,6 +197,44 @@ static int set_options(napi_env env, void *sock, napi_value list) {
   return 0;
 }
 
+/*
+ * The options of `list` as libzmq holds them once set: [[option, value], ...].
+ * Read here, before the loop thread owns the socket. Write-only options
+ * (XPUB_NODROP) answer EINVAL and are left out.
+ */
+static napi_value read_options(napi_env env, void *sock, napi_value list) {
+  uint32_t n = 0, k = 0;
+  napi_value out;
+  napi_create_array(env, &out);
+  if (napi_get_array_length(env, list, &n) != napi_ok) return out;
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value pair, a, o, pr;
+    int32_t opt;
+    double value;
+    if (napi_get_element(env, list, i, &pair) != napi_ok || napi_get_element(env, pair, 0, &a) != napi_ok ||
+        napi_get_value_int32(env, a, &opt) != napi_ok)
+      continue;
+    if (opt == ZMQ_MAXMSGSIZE) {
+      int64_t v;
+      size_t len = sizeof v;
+      if (zmq_getsockopt(sock, opt, &v, &len) != 0) continue;
+      value = (double)v;
+    } else {
+      int v;
+      size_t len = sizeof v;
+      if (zmq_getsockopt(sock, opt, &v, &len) != 0) continue;
+      value = v;
+    }
+    napi_create_array_with_length(env, 2, &pr);
+    napi_create_int32(env, opt, &o);
+    napi_set_element(env, pr, 0, o);
+    napi_create_double(env, value, &o);
+    napi_set_element(env, pr, 1, o);
+    napi_set_element(env, out, k++, pr);
+  }
+  return out;
+}
+
 static napi_value bind_error(napi_env env, const char *which, int err) {
   napi_value msg, e, w, code;
   napi_create_string_utf8(env, zmq_strerror(err), NAPI_AUTO_LENGTH, &msg);
@@ -275,6 +313,8 @@ static napi_value open_proxy(napi_env env, napi_callback_info info) {
   zmq_getsockopt(p->xsub, ZMQ_LAST_ENDPOINT, ep, &eplen);
   CHECK(env, napi_create_string_utf8(env, ep, NAPI_AUTO_LENGTH, &v));
   CHECK(env, napi_set_named_property(env, out, "xsub", v));
+  CHECK(env, napi_set_named_property(env, out, "xpubOptions", read_options(env, p->xpub, argv[3])));
+  CHECK(env, napi_set_named_property(env, out, "xsubOptions", read_options(env, p->xsub, argv[4])));
   return out;
 }
 
