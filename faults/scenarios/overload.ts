@@ -9,11 +9,14 @@
 //      onloop_drops on the receiver; none duplicated, order kept), and the
 //      receiver stays responsive: its event loop never lags by more than
 //      100 ms (p99), and pings every 50 ms from the manager are all
-//      answered. Their round trip is reported, not bounded: a ping to an
-//      overloaded node waits behind the flood in FIFO queues (the broker's
-//      pipe, the kernel's socket buffers, the node's XSUB), and with the
-//      broker's XPUB_NODROP a full pipe holds the broker for everyone;
-//      docs/reliability.md has the figures and what would bound it.
+//      answered. With the OS's socket buffers (upstream's setup) their
+//      round trip is reported, not bounded: a ping to an overloaded node
+//      waits behind the flood in FIFO queues, mostly the broker's kernel
+//      send buffer towards it (megabytes, autotuned).
+//   c. b again with 16 KiB kernel buffers on both ends of that connection
+//      (listen_xpub_sndbuf on the broker, xsub_rcvbuf on the nodes), HWMs
+//      still the defaults: the same checks, and a ping round trip within
+//      100 ms (p99). docs/reliability.md §5 has the figures.
 import { makeLayout, startCluster, stopCluster } from "../lib/cluster";
 import { memoryMb, type Proc, type Report } from "../lib/proc";
 import type { Ctx, Scenario } from "../lib/scenario";
@@ -77,36 +80,55 @@ export const overload: Scenario = {
       ctx.check("a: no drop counted anywhere", a.sender.counters.xpub_drops === 0 && a.receiver.counters.onloop_drops === 0, JSON.stringify([a.sender.counters.xpub_drops, a.receiver.counters.onloop_drops]));
     }
 
-    // b. default HWMs, unpaced: counted drops, a responsive receiver.
+    // b. default HWMs, unpaced, the OS's socket buffers (upstream's setup):
+    //    counted drops, a responsive receiver; the ping's round trip is
+    //    reported, not bounded (it waits behind megabytes of kernel buffer).
+    // c. the same with small kernel buffers on both ends of the broker's
+    //    connection to the receiver: the round trip is bounded.
     const nB = ctx.quick ? 300_000 : 2_000_000;
-    const b = await flood(ctx, "b", nB, 0, {});
-    if (b) {
-      const r = b.received;
-      const xpubDrops = b.sender.counters.xpub_drops as number;
-      const onloopDrops = b.receiver.counters.onloop_drops as number;
-      ctx.figure("b_events", nB);
-      ctx.figure("b_received", r.received);
-      ctx.figure("b_xpub_drops", xpubDrops);
-      ctx.figure("b_onloop_drops", onloopDrops);
-      ctx.check("b: drops happened (the default HWMs are exceeded)", xpubDrops + onloopDrops > 0);
-      ctx.check("b: every lost event is counted (gaps <= xpub_drops + onloop_drops)", r.gaps <= xpubDrops + onloopDrops, `gaps ${r.gaps}, counted ${xpubDrops + onloopDrops}`);
-      ctx.check("b: none duplicated or out of order", r.repeats === 0, `${r.repeats}`);
-      const pongs = b.proc.reports("manager").filter((p) => p.ev === "pong" && p.t <= r.t);
-      const rtts = pongs.map((p) => p.rtt as number);
-      // Pings are numbered: every ping up to the last answered one must have
-      // been answered, unless the receiver's onloop queue dropped it (counted).
-      const answered = new Set(pongs.map((p) => p.n as number));
-      const lastAnswered = Math.max(0, ...answered);
-      const lost = lastAnswered - answered.size;
-      const loop = r.loopDelay as { p50: number; p99: number; max: number };
-      ctx.figure("b_pings_answered", `${answered.size} of ${lastAnswered}`);
-      ctx.figure("b_ping_rtt_p50_ms", percentile(rtts, 50), "ms");
-      ctx.figure("b_ping_rtt_p99_ms", percentile(rtts, 99), "ms");
-      ctx.figure("b_ping_rtt_max_ms", Math.max(...rtts), "ms");
-      ctx.figure("b_receiver_event_loop_delay_p99_ms", loop.p99, "ms");
-      ctx.figure("b_receiver_event_loop_delay_max_ms", loop.max, "ms");
-      ctx.check("b: the overloaded receiver answered pings throughout the flood", answered.size >= 10 && lost <= onloopDrops, `${answered.size} answered, ${lost} lost, ${onloopDrops} onloop drops`);
-      ctx.check(`b: the receiver's event loop stays responsive (delay p99 <= ${RTT_BOUND_MS} ms)`, loop.p99 <= RTT_BOUND_MS, `p99 ${loop.p99.toFixed(1)} ms, max ${loop.max.toFixed(1)} ms`, { timing: true });
-    }
+    await defaultHwms(ctx, "b", nB, {}, false);
+    await defaultHwms(ctx, "c", nB, { listen_xpub_sndbuf: SMALL_BUFFER, xsub_rcvbuf: SMALL_BUFFER }, true);
   },
 };
+
+/**
+ * The kernel buffers of scenario c, on the broker's XPUB (send) and the
+ * receiver's XSUB (receive); Linux doubles what is set. With the OS's
+ * (autotuned up to tcp_wmem's 4 MB) a ping to an overloaded node waits
+ * 0.3-0.6 s behind the flood; docs/reliability.md §5 has the measurements.
+ */
+const SMALL_BUFFER = 16 * 1024;
+
+/** Default HWMs, an unpaced sender: drops counted, the receiver responsive, pings answered (their round trip bounded when `bounded`). */
+async function defaultHwms(ctx: Ctx, part: string, n: number, zeromq: Record<string, unknown>, bounded: boolean): Promise<void> {
+  const b = await flood(ctx, part, n, 0, zeromq);
+  if (!b) return;
+  const r = b.received;
+  const xpubDrops = b.sender.counters.xpub_drops as number;
+  const onloopDrops = b.receiver.counters.onloop_drops as number;
+  ctx.figure(`${part}_events`, n);
+  ctx.figure(`${part}_received`, r.received);
+  ctx.figure(`${part}_xpub_drops`, xpubDrops);
+  ctx.figure(`${part}_onloop_drops`, onloopDrops);
+  ctx.check(`${part}: drops happened (the default HWMs are exceeded)`, xpubDrops + onloopDrops > 0);
+  ctx.check(`${part}: every lost event is counted (gaps <= xpub_drops + onloop_drops)`, r.gaps <= xpubDrops + onloopDrops, `gaps ${r.gaps}, counted ${xpubDrops + onloopDrops}`);
+  ctx.check(`${part}: none duplicated or out of order`, r.repeats === 0, `${r.repeats}`);
+  const pongs = b.proc.reports("manager").filter((p) => p.ev === "pong" && p.t <= r.t);
+  const rtts = pongs.map((p) => p.rtt as number);
+  // Pings are numbered: every ping up to the last answered one must have
+  // been answered, unless the receiver's onloop queue dropped it (counted).
+  const answered = new Set(pongs.map((p) => p.n as number));
+  const lastAnswered = Math.max(0, ...answered);
+  const lost = lastAnswered - answered.size;
+  const loop = r.loopDelay as { p50: number; p99: number; max: number };
+  const p99 = percentile(rtts, 99);
+  ctx.figure(`${part}_pings_answered`, `${answered.size} of ${lastAnswered}`);
+  ctx.figure(`${part}_ping_rtt_p50_ms`, percentile(rtts, 50), "ms");
+  ctx.figure(`${part}_ping_rtt_p99_ms`, p99, "ms");
+  ctx.figure(`${part}_ping_rtt_max_ms`, Math.max(...rtts), "ms");
+  ctx.figure(`${part}_receiver_event_loop_delay_p99_ms`, loop.p99, "ms");
+  ctx.figure(`${part}_receiver_event_loop_delay_max_ms`, loop.max, "ms");
+  ctx.check(`${part}: the overloaded receiver answered pings throughout the flood`, answered.size >= 10 && lost <= onloopDrops, `${answered.size} answered, ${lost} lost, ${onloopDrops} onloop drops`);
+  ctx.check(`${part}: the receiver's event loop stays responsive (delay p99 <= ${RTT_BOUND_MS} ms)`, loop.p99 <= RTT_BOUND_MS, `p99 ${loop.p99.toFixed(1)} ms, max ${loop.max.toFixed(1)} ms`, { timing: true });
+  if (bounded) ctx.check(`${part}: a ping round trip answers within ${RTT_BOUND_MS} ms (p99)`, p99 <= RTT_BOUND_MS, `p50 ${percentile(rtts, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`, { timing: true });
+}
