@@ -24,6 +24,7 @@ import { getRandomValues } from "node:crypto";
 import { makeNodeId } from "../../core/nodeid";
 import { resolveOptions, type NodeOptions, type NodeOptionsInput } from "./options";
 import { PubSubLink } from "./pubsub-link";
+import { releaseDroppedMessage } from "./release-memory";
 import { messageSize, oversizedDetail, type ZeekInput, type ZeekValue } from "./codec/index";
 import { codec as defaultCodec, type PayloadCodec } from "./wire";
 
@@ -222,6 +223,7 @@ export class Client extends EventEmitter {
     const size = messageSize(msg);
     if (size <= max) return false;
     this.reject(`${socket}: message too large (${oversizedDetail(size, max)})`);
+    releaseDroppedMessage();
     return true;
   }
 

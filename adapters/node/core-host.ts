@@ -16,6 +16,13 @@ import type { CoreApi } from "../core-api";
  */
 export const MAX_INTERNED_TOPICS = 8192;
 
+/**
+ * The longest topic named by id. Zeek's topics are short (a node-id topic
+ * is ~80 characters); a longer one, e.g. from a hostile peer, goes by
+ * string, so the table's memory stays bounded by both limits.
+ */
+export const MAX_INTERNED_TOPIC_LENGTH = 1024;
+
 export class CoreHost {
   private timer: NodeJS.Timeout | undefined;
   private deadline = -1;
@@ -43,7 +50,7 @@ export class CoreHost {
   subscriptionFrame(subscribe: boolean, topic: string, now: number): void {
     let id = this.topicIds.get(topic);
     if (id === undefined) {
-      if (this.topicIds.size >= MAX_INTERNED_TOPICS) {
+      if (this.topicIds.size >= MAX_INTERNED_TOPICS || topic.length > MAX_INTERNED_TOPIC_LENGTH) {
         if (subscribe) this.api.handleSubscription(this.h, topic, now);
         else this.api.handleUnsubscription(this.h, topic, now);
         return;

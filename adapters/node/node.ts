@@ -53,6 +53,7 @@ import { PubSubLink } from "./pubsub-link";
 import { receiveLoop } from "./receive-loop";
 import { socketGone } from "./socket-gone";
 import { readSocketOptions, socketOptionsFor } from "./socket-options";
+import { releaseDroppedMessage } from "./release-memory";
 import {
   flattenLogRecord,
   logFieldsFromRecord,
@@ -696,6 +697,7 @@ export class ClusterNode extends EventEmitter {
     const size = messageSize(msg);
     if (size <= max) return false;
     this.api.reportMalformed(this.core.h, channel, MALFORMED_OVERSIZED, oversizedDetail(size, max), "");
+    releaseDroppedMessage();
     return true;
   }
 

@@ -254,7 +254,9 @@ export class PubSubLink {
   private onXpubMessage(msg: Buffer[]): void {
     const f = msg[0];
     if (msg.length === 1 && f.length > 1 && f[0] === 1) {
-      if (this.probe && f.toString("utf8", 1) === this.probe) return this.onProbe();
+      // Lengths first: a subscription frame may be anything up to
+      // max_message_size, and most are not the probe.
+      if (this.probe && f.length - 1 === Buffer.byteLength(this.probe) && f.toString("utf8", 1) === this.probe) return this.onProbe();
       // A subscription needs a pipe: the XPUB is connected again, whatever
       // the monitor has told us so far (it is read asynchronously).
       if (this._state === "down") this.rejoin();

@@ -30,7 +30,11 @@ describe("zmq-cluster cluster --node-semi-space", () => {
     for (const argv of await execArgvOfNodes(["--node-semi-space", "2"])) {
       expect(argv.filter((a) => a.startsWith("--max-semi-space-size"))).toEqual(["--max-semi-space-size=2"]);
     }
-    for (const argv of await execArgvOfNodes([])) expect(argv.some((a) => a.startsWith("--max-semi-space-size"))).toBe(false);
+    for (const argv of await execArgvOfNodes([])) {
+      expect(argv.some((a) => a.startsWith("--max-semi-space-size"))).toBe(false);
+      // Always: a dropped oversized message is collected at once (release-memory.ts).
+      expect(argv).toContain("--expose-gc");
+    }
     for (const argv of await execArgvOfNodes(["--node-semi-space", "0"])) expect(argv.some((a) => a.startsWith("--max-semi-space-size"))).toBe(false);
   });
 

@@ -5,7 +5,7 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadCore, type CoreChoice } from "../../adapters/core-api";
-import { CoreHost, MAX_INTERNED_TOPICS } from "../../adapters/node/core-host";
+import { CoreHost, MAX_INTERNED_TOPICS, MAX_INTERNED_TOPIC_LENGTH } from "../../adapters/node/core-host";
 import type { Output } from "../../core/outputs";
 import { assertFresh, type CoreApi } from "./builds";
 import { drain } from "./outputs";
@@ -106,6 +106,21 @@ describe.each(CHOICES)("topic ids (%s)", (build) => {
     expect(seen.filter((o) => o.kind === 2).map((o) => o.topic)).toEqual([`t${MAX_INTERNED_TOPICS + 2}.`, "t1."]);
     // Past the cap nothing more was interned.
     expect(api.topicId(h, "new")).toBe(MAX_INTERNED_TOPICS);
+    host.close();
+  });
+
+  it("CoreHost passes a topic longer than MAX_INTERNED_TOPIC_LENGTH by string, with the same outputs, and does not intern it", () => {
+    const h = api.coreCreate("manager", "M");
+    const seen: Output[] = [];
+    const host = new CoreHost(api, h, (o) => seen.push(o));
+    const long = "t".repeat(MAX_INTERNED_TOPIC_LENGTH) + ".";
+    host.subscriptionFrame(true, "short.", 0);
+    host.subscriptionFrame(true, long, 0);
+    host.subscriptionFrame(false, long, 0);
+    host.settle();
+    expect(seen.filter((o) => o.kind === 1)).toHaveLength(2);
+    expect(seen.filter((o) => o.kind === 2).map((o) => o.topic)).toEqual([long]);
+    expect(api.topicId(h, "next")).toBe(1); // only "short." was given an id
     host.close();
   });
 });
