@@ -27,7 +27,7 @@ import { encodeEvent, EVENT_FORMAT, LOG_FORMAT } from "../../adapters/node/codec
 
 const NAMES = ["manager", "logger", "worker-1"];
 const SEED = 20260707;
-const RSS_GROWTH_BOUND_MB = 64;
+const RSS_GROWTH_BOUND_MB = 96;
 const HUGE = 100 * 1024 * 1024;
 
 async function send(sock: zmq.Writable & zmq.Socket, frames: Buffer[]): Promise<void> {
