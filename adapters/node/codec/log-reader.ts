@@ -14,6 +14,7 @@
 // (test/codec/log-columns.test.ts checks both on the same payloads).
 
 import { isUtf8, type Buffer } from "node:buffer";
+import { asciiString } from "./ascii";
 import { EXT, unpack } from "./msgpack";
 import { checkLogValue, type LogType } from "./types";
 import { valueFromWire } from "./value-codec";
@@ -32,39 +33,19 @@ let end = 0;
 
 const utf8Strict = new TextDecoder("utf-8", { fatal: true });
 
-// Buffer's own latin1Slice (what toString("latin1", a, b) ends in, without
-// the encoding lookup); not in @types/node.
-interface Latin1Slicer {
-  latin1Slice(start: number, end: number): string;
-}
-
 /** `n` bytes of UTF-8 at `at` as a string; GIVE_UP if they are not valid UTF-8. */
 function text(at: number, n: number): string | typeof GIVE_UP {
   const stop = at + n;
   let i = at;
   while (i < stop && src[i]! < 0x80) i++;
   if (i === stop) {
-    // ASCII, the common case. Short strings from their char codes, eight at
-    // a time (latin1Slice, a native call, costs ~100 ns however short).
-    return n < 32 ? shortAscii(at, n) : (src as unknown as Latin1Slicer).latin1Slice(at, stop);
+    return asciiString(src, at, n); // ASCII, the common case
   }
   try {
     return utf8Strict.decode(src.subarray(at, stop));
   } catch {
     return GIVE_UP;
   }
-}
-
-function shortAscii(at: number, n: number): string {
-  const f = String.fromCharCode;
-  const b = src;
-  let s = "";
-  for (; n >= 8; at += 8, n -= 8) s += f(b[at]!, b[at + 1]!, b[at + 2]!, b[at + 3]!, b[at + 4]!, b[at + 5]!, b[at + 6]!, b[at + 7]!);
-  for (; n >= 4; at += 4, n -= 4) s += f(b[at]!, b[at + 1]!, b[at + 2]!, b[at + 3]!);
-  if (n === 1) return s + f(b[at]!);
-  if (n === 2) return s + f(b[at]!, b[at + 1]!);
-  if (n === 3) return s + f(b[at]!, b[at + 1]!, b[at + 2]!);
-  return s;
 }
 
 const readBool: Reader = () => {
