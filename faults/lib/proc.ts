@@ -12,24 +12,14 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
+import { followClusterOutput, type Exit, type OutputLine } from "../../tools/testkit/cluster-output";
 import { reservePorts } from "./ports";
 
 /** Monotonic milliseconds, comparable across processes of this machine. */
 export const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 
-export interface Line {
-  stream: "out" | "err";
-  /** Node name from the `[name] ` prefix, "supervisor", or "" for unprefixed lines. */
-  source: string;
-  text: string;
-  t: number;
-}
-
-export interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
+export type Line = OutputLine;
+export type { Exit };
 
 /** A `FAULT {json}` report from a node script, with the node it came from. */
 export type Report = Record<string, any> & { ev: string; t: number; source: string };
@@ -54,24 +44,15 @@ export class Proc {
   ) {
     const known = new Set(["supervisor", ...(opts.names ?? [])]);
     this.proc = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
-    for (const [stream, from] of [
-      ["out", this.proc.stdout!],
-      ["err", this.proc.stderr!],
-    ] as const) {
-      createInterface({ input: from, crlfDelay: Infinity }).on("line", (raw) => {
-        const m = /^\[([^\]\s]+)\] (.*)$/.exec(raw);
-        const line: Line = m && known.has(m[1]!) ? { stream, source: m[1]!, text: m[2]!, t: nowMs() } : { stream, source: "", text: raw, t: nowMs() };
-        this.lines.push(line);
-        this.wake();
-      });
-    }
-    this.exited = new Promise((resolve) =>
-      this.proc.once("close", (code, signal) => {
-        this.exit = { code, signal };
-        resolve(this.exit);
-        this.wake();
-      }),
-    );
+    const onLine = (line: Line) => {
+      this.lines.push(line);
+      this.wake();
+    };
+    this.exited = followClusterOutput(this.proc, known, onLine, nowMs).then((exit) => {
+      this.exit = exit;
+      this.wake();
+      return exit;
+    });
   }
 
   get pid(): number {

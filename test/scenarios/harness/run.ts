@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
+import { followClusterOutput, type Exit, type OutputLine } from "../../../tools/testkit/cluster-output";
 import { onTestFailed, onTestFinished } from "vitest";
 import { scenarioCli } from "./cli";
 
@@ -18,18 +18,8 @@ export const SCRIPTS = resolve(import.meta.dirname, "../scripts");
 export const CLUSTER_TIMEOUT_MS = 45_000;
 const POLL_MS = 50;
 
-export interface Line {
-  stream: "out" | "err";
-  /** Node name from the `[name] ` prefix, "supervisor" for its own lines, "" for unprefixed (supervisor script) output. */
-  source: string;
-  text: string;
-  at: number;
-}
-
-export interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
+export type Line = OutputLine;
+export type { Exit };
 
 export interface ClusterRunOptions {
   /** Test name, for the temporary directory. */
@@ -63,28 +53,15 @@ export class ClusterRun {
     this.dir = dir;
     for (const n of names) this.known.add(n);
     this.proc = spawn(process.execPath, [cli, ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-    for (const [stream, from] of [
-      ["out", this.proc.stdout!],
-      ["err", this.proc.stderr!],
-    ] as const) {
-      createInterface({ input: from, crlfDelay: Infinity }).on("line", (raw) => {
-        const m = /^\[([^\]\s]+)\] (.*)$/.exec(raw);
-        const line: Line = m && this.known.has(m[1])
-          ? { stream, source: m[1], text: m[2], at: Date.now() }
-          : { stream, source: "", text: raw, at: Date.now() };
-        this.lines.push(line);
-        this.wake();
-      });
-    }
-    // "close", not "exit": by then stdout and stderr are read to the end, so
-    // assertions after waitForExit() see every line the cluster printed.
-    this.exited = new Promise((r) =>
-      this.proc.once("close", (code, signal) => {
-        this.exit = { code, signal };
-        r(this.exit);
-        this.wake();
-      }),
-    );
+    const onLine = (line: Line) => {
+      this.lines.push(line);
+      this.wake();
+    };
+    this.exited = followClusterOutput(this.proc, this.known, onLine, Date.now).then((exit) => {
+      this.exit = exit;
+      this.wake();
+      return exit;
+    });
   }
 
   static async start(o: ClusterRunOptions): Promise<ClusterRun> {
@@ -125,7 +102,7 @@ export class ClusterRun {
   /** Every line, as printed. */
   transcript(): string {
     return this.lines
-      .map((l) => `${String(l.at - this.started).padStart(6)} ms ${l.stream} ${l.source ? `[${l.source}] ` : ""}${l.text}`)
+      .map((l) => `${String(l.t - this.started).padStart(6)} ms ${l.stream} ${l.source ? `[${l.source}] ` : ""}${l.text}`)
       .join("\n");
   }
 
