@@ -5,6 +5,15 @@
 import { beforeEach, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CORE_BUILDS, loadBuild, type CoreApi } from "./builds";
 import { drain } from "./outputs";
+import {
+  escapeBytes,
+  frameCountText,
+  oversizedDetail,
+  undecodableEventText,
+  undecodableLogText,
+  wrongEventFormatText,
+  wrongLogFormatText,
+} from "../../adapters/node/codec/frames";
 
 const XSUB = 0;
 const XPUB = 1;
@@ -12,6 +21,7 @@ const LOG = 2;
 const MALFORMED_FRAME_COUNT = 1;
 const MALFORMED_UNKNOWN_FORMAT = 2;
 const MALFORMED_UNDECODABLE = 3;
+const MALFORMED_OVERSIZED = 4;
 const C_XPUB_DROPS = 0;
 const C_ONLOOP_DROPS = 1;
 const C_MSG_ERRORS = 2;
@@ -71,6 +81,27 @@ describe.each(CORE_BUILDS)("inbound accounting (%s build)", (build) => {
         diag("[zeromq] xsub: error: expected 4 parts, have 2!"),
       ]);
       expect(api.counter(h, C_MSG_ERRORS)).toBe(5);
+    });
+  });
+
+  describe("the codec's texts (codec/frames.ts, for hosts that print without a core) are the core's", () => {
+    it("frame counts, unknown formats, undecodable payloads, oversized messages", () => {
+      const payload = Uint8Array.of(0x0e, 0x01, 0x41);
+      const cases: [() => void, { kind: string; message: string }][] = [
+        [() => api.checkFrames(h, XSUB, 5), diag(frameCountText("xsub", 5))],
+        [() => api.checkFrames(h, LOG, 1), diag(frameCountText("log", 1))],
+        [() => api.checkFrames(h, XPUB, 2), diag(frameCountText("xpub", 2))],
+        [() => api.reportMalformed(h, XSUB, MALFORMED_UNKNOWN_FORMAT, "x-v1", "broker-bin-v1"), { kind: "error", message: wrongEventFormatText("x-v1", "broker-bin-v1") }],
+        [() => api.reportMalformed(h, LOG, MALFORMED_UNKNOWN_FORMAT, "x-v1", "zeek-bin-serializer"), { kind: "error", message: wrongLogFormatText("x-v1", "zeek-bin-serializer") }],
+        [() => api.reportMalformed(h, XSUB, MALFORMED_UNDECODABLE, `t.a: ${escapeBytes(payload)}`, "broker-bin-v1"), { kind: "error", message: undecodableEventText("t.a", payload) }],
+        [() => api.reportMalformed(h, LOG, MALFORMED_UNDECODABLE, "", "zeek-bin-serializer"), { kind: "error", message: undecodableLogText("zeek-bin-serializer") }],
+        [() => api.reportMalformed(h, XSUB, MALFORMED_OVERSIZED, oversizedDetail(70, 64), ""), diag("[zeromq] xsub: error: message too large (70 bytes, max_message_size 64)")],
+      ];
+      for (const [input, output] of cases) {
+        input();
+        expect(drain(api, h)).toEqual([output]);
+      }
+      expect(api.counter(h, C_MSG_ERRORS)).toBe(cases.length);
     });
   });
 
