@@ -30,11 +30,26 @@ let lastFrames = [TOPIC.length, 44, 22, 41];
 
 // ------------------------------------------------------------------ events
 
+/**
+ * The event stages' pacing: the subscriber acknowledges every ACK_EVERY
+ * events, the publisher keeps at most ACK_WINDOW unacknowledged. Each
+ * acknowledgement is a lone XPUB send on a busy subscriber (tens of us,
+ * bench/README.md); one per 1000 events costs ~0.1% of the messages. With
+ * the default xpub_sndhwm (1000) the window could not pass ~500 without
+ * drops (libzmq's pipe learns what its reader took every half HWM), which
+ * kept acknowledgements at one per 100 events and cost ours ~10-30%.
+ */
+const ACK_EVERY = 1000;
+const ACK_WINDOW = 4000;
+
 function eventLayout(xsub: string, xpub: string) {
   return {
     manager_is_logger: false,
     nodes: { "bench-pub": { node_type: "worker" as const }, "bench-sub": { node_type: "worker" as const } },
-    zeromq: { connect_xpub_endpoint: xsub, connect_xsub_endpoint: xpub, connect_log_endpoints: [], run_proxy_thread: false },
+    // xpub_sndhwm 0: the publisher never drops, as the baselines' blocking
+    // XPUB_NODROP publishers never do; the acknowledgement window bounds
+    // what is in flight instead (ACK_WINDOW).
+    zeromq: { connect_xpub_endpoint: xsub, connect_xsub_endpoint: xpub, connect_log_endpoints: [], run_proxy_thread: false, xpub_sndhwm: 0 },
   };
 }
 
@@ -71,8 +86,8 @@ async function runOurs(
       topic: TOPIC,
       ackTopic: ACK_TOPIC,
       count: o.count,
-      ackEvery: 100,
-      window: 400,
+      ackEvery: ACK_EVERY,
+      window: ACK_WINDOW,
       rate: o.rate ?? 0,
       latency: o.latency ?? false,
       skip: o.skip ?? 0,
