@@ -55,6 +55,7 @@ import {
   roleTopicOf,
   runProxyThreadDefault,
   setHelloExpiration,
+  setInternalTopicPrefix,
   setLogBatching,
   setManagerIsLogger,
   setOnloopQueueHwm,
@@ -109,6 +110,7 @@ const OPT_HELLO_EXPIRATION_MS: u32 = 3;
 const OPT_LOG_BATCHING: u32 = 4;
 const OPT_TOPIC_PREFIXES: u32 = 5;
 const OPT_ONLOOP_QUEUE_HWM: u32 = 6;
+const OPT_INTERNAL_TOPIC_PREFIX: u32 = 7;
 
 // Query ops (zc_query).
 const Q_STARTUP_TOPICS: u32 = 1;
@@ -475,6 +477,8 @@ function readOptions(r: Reader): Array<Option> {
       o.b = r.str("nodeid_topic_prefix");
     } else if (o.tag == OPT_ONLOOP_QUEUE_HWM) {
       o.x = r.int("onloop_queue_hwm", 0, I32_MAX);
+    } else if (o.tag == OPT_INTERNAL_TOPIC_PREFIX) {
+      o.a = r.str("internal_topic_prefix");
     } else {
       r.fail(E_KIND, "unknown option tag " + o.tag.toString());
     }
@@ -492,6 +496,7 @@ function applyOptions(h: i32, opts: Array<Option>): void {
     else if (o.tag == OPT_LOG_BATCHING) setLogBatching(h, o.x, <f64>o.y);
     else if (o.tag == OPT_TOPIC_PREFIXES) setTopicPrefixes(h, o.a, o.b);
     else if (o.tag == OPT_ONLOOP_QUEUE_HWM) setOnloopQueueHwm(h, o.x);
+    else if (o.tag == OPT_INTERNAL_TOPIC_PREFIX) setInternalTopicPrefix(h, o.a);
   }
 }
 

@@ -61,6 +61,16 @@ export function setTopicPrefixes(h: i32, nodeTopicPrefix: string, nodeidTopicPre
   t.nodeidPrefix = nodeidTopicPrefix;
 }
 
+/**
+ * Cluster::Backend::ZeroMQ::internal_topic_prefix (default
+ * "zeek.zeromq.internal."): the prefix of the ready-to-publish probe topic
+ * that readyProbeTopic() builds. Upstream uses it as is (no dot added), so a
+ * prefix that should end in a dot must include it.
+ */
+export function setInternalTopicPrefix(h: i32, prefix: string): void {
+  get(h).topics.internalPrefix = prefix;
+}
+
 /** hello_expiration in ms (default 10000). */
 export function setHelloExpiration(h: i32, ms: f64): void {
   get(h).membership.helloExpirationMs = ms;

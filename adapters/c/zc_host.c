@@ -15,7 +15,8 @@
  *   create NODE NODE_ID OPTION...          -> ok H | error CODE MESSAGE
  *     options: node NAME TYPE IP PORT | manager_is_logger 0|1 |
  *              hello_expiration_ms N | log_batching SIZE INTERVAL_MS |
- *              topic_prefixes NODE_PREFIX NODEID_PREFIX | onloop_queue_hwm N
+ *              topic_prefixes NODE_PREFIX NODEID_PREFIX | onloop_queue_hwm N |
+ *              internal_topic_prefix PREFIX
  *   step H NOW INPUT...                    -> output lines, then end
  *     inputs:  subscription TOPIC | unsubscription TOPIC |
  *              event TOPIC NAME ARGC ARG... | timeout | flush |
@@ -27,6 +28,9 @@
  *              log_batch STREAM FILTER PATH WRITER COUNT RECORD... |
  *              fail CODE MESSAGE   (the ABI refused an input record)
  *   destroy H                              -> ok | error CODE MESSAGE
+ *   probe_topic H N                        -> topic TOPIC | error CODE MESSAGE
+ *     the ready-to-publish probe topic for counter N (query
+ *     READY_PROBE_TOPIC): <internal_topic_prefix><node id>.<N>.
  *   input_at H PTR LEN NOW                 -> ok VALUE | error CODE MESSAGE
  *     feeds whatever bytes lie at PTR (no record is built): for testing
  *     the ABI's error handling and the trap path.
@@ -64,7 +68,8 @@
 enum { IN_SUBSCRIPTION = 1, IN_UNSUBSCRIPTION = 2, IN_EVENT = 3, IN_TIMEOUT = 4, IN_LOG_WRITE = 5, IN_FLUSH = 6,
        IN_REGISTER_LOG_STREAM = 7 };
 enum { OPT_NODE = 1, OPT_MANAGER_IS_LOGGER = 2, OPT_HELLO_EXPIRATION_MS = 3, OPT_LOG_BATCHING = 4,
-       OPT_TOPIC_PREFIXES = 5, OPT_ONLOOP_QUEUE_HWM = 6 };
+       OPT_TOPIC_PREFIXES = 5, OPT_ONLOOP_QUEUE_HWM = 6, OPT_INTERNAL_TOPIC_PREFIX = 7 };
+enum { Q_READY_PROBE_TOPIC = 10 };
 enum { OUT_SUBSCRIPTION = 1, OUT_UNSUBSCRIPTION = 2, OUT_PUBLISH = 3, OUT_NODE_UP = 4, OUT_NODE_DOWN = 5,
        OUT_CLUSTER_LOG = 6, OUT_WARNING = 7, OUT_ERROR = 8, OUT_LOG_BATCH = 9, OUT_DIAGNOSTIC = 10 };
 
@@ -476,6 +481,9 @@ static void cmd_create(char **f, int n) {
     } else if (!strcmp(tag.p, "onloop_queue_hwm")) {
       put_u32(&rec, OPT_ONLOOP_QUEUE_HWM);
       put_u32(&rec, num(f, n, i++));
+    } else if (!strcmp(tag.p, "internal_topic_prefix")) {
+      put_u32(&rec, OPT_INTERNAL_TOPIC_PREFIX);
+      put_str(&rec, field(f, n, i++));
     } else {
       die("create: unknown option '%s'", tag.p);
     }
@@ -566,6 +574,31 @@ static void cmd_destroy(char **f, int n) {
   puts("ok");
 }
 
+/* A host needs the probe topic to subscribe to it (ZeroMQ.cc's ready
+ * probe); it depends on internal_topic_prefix, so this also shows that
+ * option reached the core. */
+static void cmd_probe_topic(char **f, int n) {
+  int32_t h = (int32_t)num(f, n, 1), rc;
+  buf_t rec = {0};
+  put_u32(&rec, Q_READY_PROBE_TOPIC);
+  put_u32(&rec, num(f, n, 2));
+  uint32_t p = place(&rec);
+  GUARDED(rc = (int32_t)Z_zcZ_zc_query(&zc, (u32)h, p, (u32)rec.len));
+  free(rec.p);
+  if (rc < 0) {
+    print_error("error", rc);
+    return;
+  }
+  uint32_t len;
+  const uint8_t *res = result(&len);
+  rd_t r = {res, res + len};
+  uint32_t slen = rd_u32(&r);
+  if ((size_t)(r.end - r.p) != slen) die("probe_topic: reply is not one str");
+  fputs("topic\t", stdout);
+  put_pct(stdout, r.p, slen);
+  fputc('\n', stdout);
+}
+
 static void cmd_input_at(char **f, int n) {
   int32_t h = (int32_t)num(f, n, 1), rc;
   uint32_t p = num(f, n, 2), len = num(f, n, 3);
@@ -625,6 +658,7 @@ int main(void) {
     if (!strcmp(f[0], "create")) cmd_create(f, n);
     else if (!strcmp(f[0], "step")) cmd_step(f, n);
     else if (!strcmp(f[0], "destroy")) cmd_destroy(f, n);
+    else if (!strcmp(f[0], "probe_topic")) cmd_probe_topic(f, n);
     else if (!strcmp(f[0], "input_at")) cmd_input_at(f, n);
     else if (!strcmp(f[0], "abort_test")) cmd_abort_test(f, n);
     else if (!strcmp(f[0], "memory")) cmd_memory(f, n);

@@ -321,6 +321,7 @@ export class ClusterNode extends EventEmitter {
     }
     this.api.setManagerIsLogger(h, this.layout.manager_is_logger);
     this.api.setTopicPrefixes(h, o.node_topic_prefix, o.nodeid_topic_prefix);
+    this.api.setInternalTopicPrefix(h, o.internal_topic_prefix);
     this.api.setHelloExpiration(h, o.hello_expiration * 1000);
     this.api.setLogBatching(h, o.write_buffer_size, o.flush_interval * 1000);
     this.api.setOnloopQueueHwm(h, o.onloop_queue_hwm);
@@ -363,8 +364,9 @@ export class ClusterNode extends EventEmitter {
     for (const topic of topics) this.subscribe(topic);
     // Ready-to-publish probe (ZeroMQ.cc), after the start-up topics:
     // `<internal_topic_prefix><node id>.<n>.` as the core's readyProbeTopic()
-    // spells it; built by the link because the core has no setter for the
-    // prefix (its helper always uses the default).
+    // spells it (the core has the configured prefix, set above). The link
+    // still builds the probe itself because Client, which runs no core,
+    // shares that code.
     this.link.startProbe();
     this.emit("started");
     return this;

@@ -356,6 +356,7 @@ export function abiCoreApi(m: ZcModule): CoreApi {
     addNode: (h, name, nodeType, ip, port) => m.configure(h, [{ tag: "node", name, nodeType, ip, port }]),
     setManagerIsLogger: (h, value) => m.configure(h, [{ tag: "manager_is_logger", value }]),
     setTopicPrefixes: (h, node, nodeid) => m.configure(h, [{ tag: "topic_prefixes", node, nodeid }]),
+    setInternalTopicPrefix: (h, prefix) => m.configure(h, [{ tag: "internal_topic_prefix", prefix }]),
     setHelloExpiration: (h, ms) => m.configure(h, [{ tag: "hello_expiration_ms", ms: wholeMs("hello_expiration", ms) }]),
     setLogBatching: (h, writeBufferSize, flushIntervalMs) =>
       m.configure(h, [{ tag: "log_batching", writeBufferSize, flushIntervalMs: wholeMs("flush_interval", flushIntervalMs) }]),

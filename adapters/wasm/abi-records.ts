@@ -38,6 +38,7 @@ export const ZcOpt = {
   LOG_BATCHING: 4,
   TOPIC_PREFIXES: 5,
   ONLOOP_QUEUE_HWM: 6,
+  INTERNAL_TOPIC_PREFIX: 7,
 } as const;
 
 export const ZcQuery = {
@@ -80,7 +81,8 @@ export type ZcOption =
   | { tag: "hello_expiration_ms"; ms: number }
   | { tag: "log_batching"; writeBufferSize: number; flushIntervalMs: number }
   | { tag: "topic_prefixes"; node: string; nodeid: string }
-  | { tag: "onloop_queue_hwm"; hwm: number };
+  | { tag: "onloop_queue_hwm"; hwm: number }
+  | { tag: "internal_topic_prefix"; prefix: string };
 
 export type ZcInput =
   | { kind: "subscription" | "unsubscription"; topic: string }
@@ -214,6 +216,9 @@ function writeOption(w: RecordWriter, o: ZcOption): void {
       break;
     case "onloop_queue_hwm":
       w.u32(ZcOpt.ONLOOP_QUEUE_HWM).u32(o.hwm);
+      break;
+    case "internal_topic_prefix":
+      w.u32(ZcOpt.INTERNAL_TOPIC_PREFIX).str(o.prefix);
       break;
   }
 }

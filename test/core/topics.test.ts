@@ -92,6 +92,25 @@ describe.each(CORE_BUILDS)("topics (%s build)", (build) => {
       expect(api.parseNodeidTopic(c, "acme.nodeid.W2.")).toBe("W2");
       expect(api.parseNodeidTopic(c, "zeek.cluster.nodeid.W2.")).toBe("");
       expect(api.nodeTopic(h, "worker-1")).toBe("zeek.cluster.node.worker-1.");
+      // The node prefixes leave the probe's prefix alone.
+      expect(api.readyProbeTopic(c, 1)).toBe("zeek.zeromq.internal.W1.1.");
+    } finally {
+      api.coreDestroy(c);
+    }
+  });
+
+  it("a custom internal_topic_prefix is used as is by readyProbeTopic, for that instance only", () => {
+    const c = api.coreCreate("worker-1", "W1");
+    try {
+      // Upstream concatenates the option verbatim: no dot is added.
+      api.setInternalTopicPrefix(c, "acme.internal/");
+      expect(api.readyProbeTopic(c, 7)).toBe("acme.internal/W1.7.");
+      api.setInternalTopicPrefix(c, "acme.internal.");
+      expect(api.readyProbeTopic(c, 7)).toBe("acme.internal.W1.7.");
+      // The other prefixes and instances keep theirs.
+      expect(api.nodeTopic(c, "worker-1")).toBe("zeek.cluster.node.worker-1.");
+      expect(api.nodeidTopic(c, "W1")).toBe("zeek.cluster.nodeid.W1.");
+      expect(api.readyProbeTopic(h, 1)).toBe("zeek.zeromq.internal.zeromq_manager_host_1_NA.1.");
     } finally {
       api.coreDestroy(c);
     }

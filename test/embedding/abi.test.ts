@@ -254,6 +254,42 @@ describe("unknown numbers and out-of-range values", () => {
   });
 });
 
+describe("option INTERNAL_TOPIC_PREFIX (tag 7)", () => {
+  const probe = (m: ZcModule, h: number, n: number): string => m.query(h, ZcQuery.READY_PROBE_TOPIC, (w) => w.u32(n)).str();
+
+  it("is tag 7 with one str, and sets the ready probe's prefix in zc_create and zc_configure", async () => {
+    expect(Array.from(rec((w) => writeOptions(w, [{ tag: "internal_topic_prefix", prefix: "a." }])))).toEqual([
+      1, 0, 0, 0, 7, 0, 0, 0, 2, 0, 0, 0, 0x61, 0x2e,
+    ]);
+    const m = await fresh();
+    const byDefault = rawCreate(m);
+    expect(probe(m, byDefault, 1)).toBe("zeek.zeromq.internal.M1.1.");
+    const h = rawCreate(m, [{ tag: "internal_topic_prefix", prefix: "acme.internal." }]);
+    expect(probe(m, h, 2)).toBe("acme.internal.M1.2.");
+    expect(m.exports.zc_configure(h, ...put(m, rec((w) => writeOptions(w, [{ tag: "internal_topic_prefix", prefix: "x/" }]))))).toBe(0);
+    expect(probe(m, h, 3)).toBe("x/M1.3.");
+    // The node prefixes are another option and leave it alone.
+    m.configure(h, [{ tag: "topic_prefixes", node: "n", nodeid: "i" }]);
+    expect(probe(m, h, 4)).toBe("x/M1.4.");
+    expect(probe(m, byDefault, 5)).toBe("zeek.zeromq.internal.M1.5.");
+  });
+
+  it("rejects a cut or non-UTF-8 prefix by name and applies none of the record", async () => {
+    const m = await fresh();
+    const h = rawCreate(m, [{ tag: "internal_topic_prefix", prefix: "p." }]);
+    const cut = rec((w) => w.u32(1).u32(ZcOpt.INTERNAL_TOPIC_PREFIX));
+    expect(m.exports.zc_configure(h, ...put(m, cut))).toBe(ZcErr.RECORD);
+    expect(text(m)).toBe("record ends inside internal_topic_prefix length");
+    const bad = rec((w) => w.u32(1).u32(ZcOpt.INTERNAL_TOPIC_PREFIX).bytes(Uint8Array.from([0xc3])));
+    expect(m.exports.zc_configure(h, ...put(m, bad))).toBe(ZcErr.UTF8);
+    expect(text(m)).toBe("internal_topic_prefix is not valid UTF-8 (at byte 0)");
+    // Two options: a good prefix, then an unknown tag.
+    const thenUnknown = rec((w) => w.u32(2).u32(ZcOpt.INTERNAL_TOPIC_PREFIX).str("q.").u32(99));
+    expect(m.exports.zc_configure(h, ...put(m, thenUnknown))).toBe(ZcErr.KIND);
+    expect(probe(m, h, 1)).toBe("p.M1.1.");
+  });
+});
+
 describe("handles", () => {
   it("answers E_HANDLE (or NaN) for handles that are not live", async () => {
     const m = await fresh();
@@ -403,6 +439,8 @@ describe("the CoreApi facade over the ABI", () => {
     note("receiver", api.isLogReceiver(h));
     note("types", [api.nodeType(h, "manager"), api.nodeType(h, "nobody")]);
     note("topics", [api.nodeTopic(h, "manager"), api.nodeidTopic(h, "X"), api.readyProbeTopic(h, 3)]);
+    api.setInternalTopicPrefix(h, "acme.internal.");
+    note("probe", api.readyProbeTopic(h, 4));
     note("parse", [api.parseNodeidTopic(h, "zeek.cluster.nodeid.A1."), api.parseNodeidTopic(h, "other")]);
     note("roles", [1, 2, 3, 4, 9].map((t) => [api.roleTopicOf(t), api.poolTopicOf(t)]));
     note("nodeid", api.nodeIdFor("n", "host", 42, Uint8Array.from([0, 61, 62, 255])));
@@ -451,6 +489,7 @@ describe("the CoreApi facade over the ABI", () => {
     // The script must have seen real outputs, not just empty polls.
     expect(JSON.stringify(expected)).toContain("got hello from manager");
     expect(JSON.stringify(expected)).toContain('"kind":9');
+    expect(expected).toContainEqual(["probe", "acme.internal.zeromq_worker-1_h_2_NB.4."]);
   });
 
   it("throws the core's message for a handle that is not live, like the flat API", () => {
