@@ -59,8 +59,15 @@ function manager(node, context) {
       }
       return WORKERS.every((w) => text.includes(`"${w}"`));
     });
+  // Also both workers up: the loggers may hold their rr1 records (PUSH ->
+  // PULL, no broker) before the manager's XPUB has learned the workers'
+  // subscription to the worker topic (through the broker), and an XPUB
+  // discards what nobody it knows of subscribed to. node_up comes after the
+  // node-id subscription, which a node makes after its worker-topic one.
+  const workersUp = new Set();
+  node.on("node_up", (name) => WORKERS.includes(name) && workersUp.add(name));
   const check = setInterval(() => {
-    if (!ready()) return;
+    if (workersUp.size < WORKERS.length || !ready()) return;
     clearInterval(check);
     node.publish(node.workerTopic, "LogRR::go");
   }, 100);
