@@ -49,6 +49,18 @@ const STAT_NAMES: (keyof BrokerStats)[] = [
   "backend_bytes_sent",
 ];
 
+/** The eight counters by name, from an engine's array of them (STAT_NAMES' order). */
+function namedStats(values: ArrayLike<number>): BrokerStats {
+  const s = {} as BrokerStats;
+  STAT_NAMES.forEach((name, i) => (s[name] = values[i]!));
+  return s;
+}
+
+/** Broker.socketOptions from what holds them: the sockets, or their properties read back elsewhere. */
+function brokerSocketOptions(xpub: object, xsub: object): Broker["socketOptions"] {
+  return { xpub: readSocketOptions("broker_xpub", xpub), xsub: readSocketOptions("broker_xsub", xsub) };
+}
+
 export type BrokerOptions = Pick<
   NodeOptions,
   "listen_xpub_endpoint" | "listen_xsub_endpoint" | "listen_xpub_nodrop" | "proxy_io_threads" | "ipv6"
@@ -139,7 +151,7 @@ async function startNative(
   }
   const gone = Promise.all([socketGone(xsub), socketGone(xpub)]);
   // Read before the proxy thread owns the sockets.
-  const socketOptions = { xpub: readSocketOptions("broker_xpub", xpub), xsub: readSocketOptions("broker_xsub", xsub) };
+  const socketOptions = brokerSocketOptions(xpub, xsub);
   const proxy = new zmq.Proxy(xsub, xpub);
   const done = proxy.run();
   let stopping: Promise<void> | undefined;
@@ -219,13 +231,8 @@ async function startCountingC(
     engine: "counting",
     xpubEndpoint: proxy.xpubEndpoint,
     xsubEndpoint: proxy.xsubEndpoint,
-    socketOptions: { xpub: readSocketOptions("broker_xpub", proxy.xpubOptions), xsub: readSocketOptions("broker_xsub", proxy.xsubOptions) },
-    stats() {
-      const c = proxy.stats();
-      const s = {} as BrokerStats;
-      STAT_NAMES.forEach((name, i) => (s[name] = c[i]!));
-      return s;
-    },
+    socketOptions: brokerSocketOptions(proxy.xpubOptions, proxy.xsubOptions),
+    stats: () => namedStats(proxy.stats()),
     stop() {
       // zmq_ctx_shutdown wakes the loop even from a send held at a full
       // XPUB_NODROP pipe; `done` settles once the sockets have lingered and
@@ -273,12 +280,8 @@ async function startCounting(
     engine: "counting-js",
     xpubEndpoint: bound.xpub,
     xsubEndpoint: bound.xsub,
-    socketOptions: { xpub: readSocketOptions("broker_xpub", bound.xpubOptions), xsub: readSocketOptions("broker_xsub", bound.xsubOptions) },
-    stats() {
-      const s = {} as BrokerStats;
-      STAT_NAMES.forEach((name, i) => (s[name] = counters[i]));
-      return s;
-    },
+    socketOptions: brokerSocketOptions(bound.xpubOptions, bound.xsubOptions),
+    stats: () => namedStats(counters),
     stop() {
       stopping ??= (async () => {
         worker.postMessage({ type: "stop" });
